@@ -1,0 +1,111 @@
+"""The application factory; it reads like the table of contents of the web side."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from app.config import INSTANCE_DIR, Config
+from app.extensions import babel, csrf, db, login_manager, mail, migrate
+from app.locale import current_language, local_name, localised, select_locale
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build an app from the environment, with `config` overriding it (tests pass theirs)."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(Config())
+    app.config.update(config or {})
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    if app.config["SCHEDULER_EMBEDDED"]:
+        start_embedded_scheduler(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app.models import User
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        INSTANCE_DIR.mkdir(exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(app.root_path).parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    mail.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.add_template_filter(localised)
+    app.add_template_filter(local_name)
+    app.add_template_global(current_language)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from app.sqlite import tune_sqlite
+
+        with app.app_context():
+            tune_sqlite(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api.routes import bp as api_bp
+    from app.auth.routes import bp as auth_bp
+    from app.cases.routes import bp as cases_bp
+    from app.survey.routes import bp as survey_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(survey_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(cases_bp)
+    csrf.exempt(api_bp)  # machine clients authenticate with a bearer key, not a cookie
+    if app.config["DEV_OUTBOX_PAGE"]:
+        from app.dev.routes import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def handle_http(error: HTTPException) -> Any:
+        if request.path.startswith("/api/"):
+            return jsonify(error=error.name, message=error.description), error.code
+        return render_template("error.html", error=error), error.code
+
+    app.register_error_handler(HTTPException, handle_http)
+
+
+def register_commands(app: Flask) -> None:
+    from app.commands import api_key_cli, create_user_command, seed_demo_command
+    from workflows.cli import worker_command, workflows_cli
+
+    app.cli.add_command(api_key_cli)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(workflows_cli)
+    app.cli.add_command(worker_command)
+
+
+def start_embedded_scheduler(app: Flask) -> None:
+    """One-process mode for `make run`: the workflow clock in a thread of the web server."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from workflows.scheduler import configure
+
+    configure(BackgroundScheduler(daemon=True), app).start()

@@ -1,0 +1,41 @@
+"""Every model, imported so the metadata is complete for Alembic and the services."""
+
+from app.models.base import Base, utcnow
+from app.models.case import OPEN_STATUSES, Case, CaseEvent, CaseStatus
+from app.models.customer import Customer
+from app.models.org import ApiKey, Department, Role, User
+from app.models.outbox import OutboxMessage, OutboxStatus
+from app.models.survey import (
+    Answer,
+    Invitation,
+    InvitationStatus,
+    Response,
+    RoutingStatus,
+    Survey,
+    Touchpoint,
+    TouchpointEvent,
+)
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Answer",
+    "ApiKey",
+    "Base",
+    "Case",
+    "CaseEvent",
+    "CaseStatus",
+    "Customer",
+    "Department",
+    "Invitation",
+    "InvitationStatus",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Response",
+    "Role",
+    "RoutingStatus",
+    "Survey",
+    "Touchpoint",
+    "TouchpointEvent",
+    "User",
+    "utcnow",
+]

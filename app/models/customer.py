@@ -1,0 +1,18 @@
+"""Customers as the bank knows them, keyed by the bank's own id."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, CreatedMixin, IdMixin
+
+
+class Customer(IdMixin, CreatedMixin, Base):
+    __tablename__ = "customer"
+
+    external_id: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    locale: Mapped[str] = mapped_column(sa.String(10), default="en")
+    segment: Mapped[str] = mapped_column(sa.String(20), default="mass")

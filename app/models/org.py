@@ -1,0 +1,64 @@
+"""The bank's side: departments, staff users and the API keys of its systems."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, CreatedMixin, IdMixin
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    CX_MANAGER = "cx_manager"
+    STAFF = "staff"
+
+
+class Department(IdMixin, CreatedMixin, Base):
+    __tablename__ = "department"
+
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    name_zh: Mapped[str] = mapped_column(sa.String(120), default="")
+
+
+class User(UserMixin, IdMixin, CreatedMixin, Base):
+    __tablename__ = "user_account"
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('admin', 'cx_manager', 'staff')", name="role_known"),
+        sa.CheckConstraint("role <> 'staff' OR department_id IS NOT NULL", name="staff_department"),
+    )
+
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
+    locale: Mapped[str] = mapped_column(sa.String(10), default="en")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    department: Mapped[Department | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this on every request
+        return self.active
+
+    @property
+    def sees_all_departments(self) -> bool:
+        return self.role in (Role.ADMIN, Role.CX_MANAGER)
+
+
+class ApiKey(IdMixin, CreatedMixin, Base):
+    """A bank system's credential; only a hash of the secret is kept."""
+
+    __tablename__ = "api_key"
+
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(12), index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]

@@ -1,0 +1,40 @@
+"""Messages waiting to leave: written in the business transaction, sent by the delivery job."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, CreatedMixin, IdMixin
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(IdMixin, CreatedMixin, Base):
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "subject_key"),
+        sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    subject_key: Mapped[str] = mapped_column(sa.String(80))
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    headers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    status: Mapped[str] = mapped_column(sa.String(20), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")

@@ -1,0 +1,146 @@
+"""The feedback line up to the answer: surveys, touchpoints, events, invitations, responses."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, CreatedMixin, IdMixin
+from app.models.customer import Customer
+from app.models.org import Department
+
+
+class InvitationStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    SENT = "sent"
+    ANSWERED = "answered"
+    EXPIRED = "expired"
+    SUPPRESSED = "suppressed"
+
+
+class RoutingStatus(enum.StrEnum):
+    PENDING = "pending"
+    ROUTED = "routed"
+
+
+class Survey(IdMixin, CreatedMixin, Base):
+    """One version of a survey definition; responses keep the version they answered."""
+
+    __tablename__ = "survey"
+    __table_args__ = (sa.UniqueConstraint("code", "version"),)
+
+    code: Mapped[str] = mapped_column(sa.String(60))
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    title_zh: Mapped[str] = mapped_column(sa.String(200), default="")
+    definition: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+
+class Touchpoint(IdMixin, CreatedMixin, Base):
+    """A moment in the customer journey that a bank system reports and a survey follows."""
+
+    __tablename__ = "touchpoint"
+
+    code: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    name_zh: Mapped[str] = mapped_column(sa.String(120), default="")
+    journey_stage: Mapped[str] = mapped_column(sa.String(40))
+    journey_order: Mapped[int] = mapped_column(default=0)
+    channel: Mapped[str] = mapped_column(sa.String(20), default="email")
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("department.id"))
+    survey_code: Mapped[str] = mapped_column(sa.String(60))
+    delay_minutes: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    department: Mapped[Department] = relationship()
+
+
+class TouchpointEvent(IdMixin, Base):
+    """What a bank system told us happened; `event_id` is the bank's idempotency key."""
+
+    __tablename__ = "touchpoint_event"
+
+    event_id: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    touchpoint_id: Mapped[int] = mapped_column(sa.ForeignKey("touchpoint.id"))
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customer.id"), index=True)
+    api_key_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_key.id"))
+    occurred_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    attributes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    touchpoint: Mapped[Touchpoint] = relationship()
+    customer: Mapped[Customer] = relationship()
+
+
+class Invitation(IdMixin, CreatedMixin, Base):
+    """The ask: one per event, sent once its time comes, answered at most once."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (sa.Index("ix_invitation_due", "status", "send_after"),)
+
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("touchpoint_event.id"), unique=True)
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customer.id"), index=True)
+    touchpoint_id: Mapped[int] = mapped_column(sa.ForeignKey("touchpoint.id"))
+    status: Mapped[str] = mapped_column(sa.String(20), default=InvitationStatus.SCHEDULED)
+    send_after: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    sent_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    claimed_until: Mapped[datetime | None]
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    customer: Mapped[Customer] = relationship()
+    touchpoint: Mapped[Touchpoint] = relationship()
+    event: Mapped[TouchpointEvent] = relationship()
+
+
+class Response(IdMixin, Base):
+    """An answered survey, with everything metrics group by copied at answer time."""
+
+    __tablename__ = "response"
+    __table_args__ = (
+        sa.Index("ix_response_touchpoint_submitted", "touchpoint_id", "submitted_at"),
+        sa.Index("ix_response_department_submitted", "department_id", "submitted_at"),
+        sa.Index("ix_response_routing_due", "routing_status", "submitted_at"),
+        sa.CheckConstraint("nps IS NULL OR (nps >= 0 AND nps <= 10)", name="nps_range"),
+    )
+
+    invitation_id: Mapped[int] = mapped_column(sa.ForeignKey("invitation.id"), unique=True)
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customer.id"), index=True)
+    survey_code: Mapped[str] = mapped_column(sa.String(60))
+    survey_version: Mapped[int]
+    touchpoint_id: Mapped[int] = mapped_column(sa.ForeignKey("touchpoint.id"))
+    journey_stage: Mapped[str] = mapped_column(sa.String(40))
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("department.id"))
+    channel: Mapped[str] = mapped_column(sa.String(20))
+    segment: Mapped[str] = mapped_column(sa.String(20))
+    branch: Mapped[str | None] = mapped_column(sa.String(80))
+    submitted_at: Mapped[datetime]
+    nps: Mapped[int | None]
+    nps_category: Mapped[str | None] = mapped_column(sa.String(10))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    language: Mapped[str] = mapped_column(sa.String(10))
+    routing_status: Mapped[str] = mapped_column(sa.String(20), default=RoutingStatus.PENDING)
+    claimed_until: Mapped[datetime | None]
+
+    touchpoint: Mapped[Touchpoint] = relationship()
+    customer: Mapped[Customer] = relationship()
+    answers: Mapped[list[Answer]] = relationship(back_populates="response")
+
+
+class Answer(IdMixin, Base):
+    """One question's answer, kept as the customer gave it."""
+
+    __tablename__ = "answer"
+    __table_args__ = (sa.UniqueConstraint("response_id", "question_id"),)
+
+    response_id: Mapped[int] = mapped_column(sa.ForeignKey("response.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(sa.String(60))
+    value: Mapped[Any] = mapped_column(sa.JSON)
+
+    response: Mapped[Response] = relationship(back_populates="answers")

@@ -1,0 +1,96 @@
+"""Staff accounts and API keys: secrets are shown once and stored only as hashes."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.models import ApiKey, Department, Role, User
+
+KEY_PREFIX = "tl_"
+
+
+class AccountError(ValueError):
+    """A request to create an account or key that cannot be honoured, with the reason."""
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: str,
+    department_code: str | None = None,
+    name: str = "",
+) -> User:
+    """A new staff account; staff must belong to a department."""
+    if role not in {r.value for r in Role}:
+        raise AccountError(f"unknown role {role!r}: use admin, cx_manager or staff")
+    department = None
+    if department_code:
+        department = session.scalar(sa.select(Department).where(Department.code == department_code))
+        if department is None:
+            raise AccountError(f"unknown department {department_code!r}")
+    if role == Role.STAFF and department is None:
+        raise AccountError("staff users need --department")
+    if len(password) < 10:
+        raise AccountError("passwords need at least 10 characters")
+    email = email.strip().lower()
+    if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise AccountError(f"a user with e-mail {email} exists already")
+    user = User(
+        email=email,
+        name=name,
+        password_hash=generate_password_hash(password),
+        role=role,
+        department=department,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None without saying which part was wrong."""
+    user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active:
+        check_password_hash(_dummy_hash(), password)  # same work either way: no account probing
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash("timing-equaliser")
+
+
+def create_api_key(session: Session, name: str) -> tuple[ApiKey, str]:
+    """A new key and its secret, which is returned this once and never stored."""
+    if session.scalar(sa.select(ApiKey.id).where(ApiKey.name == name)) is not None:
+        raise AccountError(f"an API key named {name!r} exists already")
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey(name=name, prefix=secret[:10], key_hash=_digest(secret))
+    session.add(key)
+    session.flush()
+    return key, secret
+
+
+def api_key_for(session: Session, secret: str, *, now: datetime) -> ApiKey | None:
+    """The live key for a presented secret, noting its use."""
+    key = session.scalar(
+        sa.select(ApiKey).where(ApiKey.key_hash == _digest(secret), ApiKey.revoked_at.is_(None))
+    )
+    if key is not None:
+        key.last_used_at = now
+    return key
+
+
+def _digest(secret: str) -> str:
+    # The secret carries 256 random bits, so a fast hash is enough; no salt is needed.
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -1,0 +1,57 @@
+"""Sending an outbox message over SMTP with Flask-Mail, with a connection timeout.
+
+Flask-Mail opens its SMTP connection without a timeout, so a silent server would hang the
+worker; the connection here is the same but bounded. A 5xx reply is permanent, anything else
+is left to the outbox's retry.
+"""
+
+from __future__ import annotations
+
+import smtplib
+
+from flask import current_app
+from flask_mail import Connection, Message
+
+from app.models import OutboxMessage
+from app.services.outbox import PermanentDeliveryError
+
+
+class _TimedConnection(Connection):
+    def configure_host(self) -> smtplib.SMTP:
+        config = current_app.config
+        host = smtplib.SMTP(
+            config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"]
+        )
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
+def send_over_smtp(message: OutboxMessage) -> None:
+    """Deliver one message now; raise for the outbox to retry or fail it."""
+    email = Message(
+        subject=message.subject,
+        recipients=[message.recipient],
+        body=message.body_text,
+        html=message.body_html,
+        extra_headers=dict(message.headers),
+    )
+    try:
+        with _TimedConnection(current_app.extensions["mail"]) as connection:
+            connection.send(email)
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [code for code, _ in error.recipients.values()]
+        if all(code >= 500 for code in codes):
+            raise PermanentDeliveryError(f"recipient refused: {error.recipients}") from error
+        raise
+    except smtplib.SMTPResponseException as error:
+        if error.smtp_code >= 500:
+            raise PermanentDeliveryError(f"{error.smtp_code} {error.smtp_error!r}") from error
+        raise
+
+
+def mail_configured() -> bool:
+    """Whether this deployment sends e-mail; without a server, messages wait in the outbox."""
+    return bool(current_app.config.get("MAIL_SERVER"))

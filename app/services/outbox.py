@@ -1,0 +1,121 @@
+"""The persistent outbox: e-mail is queued in the business transaction and delivered later.
+
+Delivery retries temporary failures (connection refused, 4xx) with exponential back-off and
+marks permanent ones (5xx, or too many attempts) as failed, visible to operators.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.models import OutboxMessage, OutboxStatus
+from app.services.claims import claim_due
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=2)
+
+Sender = Callable[[OutboxMessage], None]
+
+
+class PermanentDeliveryError(Exception):
+    """The recipient's server refused the message for good; retrying cannot help."""
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def enqueue_email(
+    session: Session,
+    *,
+    kind: str,
+    subject_key: str,
+    recipient: str,
+    subject: str,
+    body_text: str,
+    body_html: str,
+    now: datetime,
+    headers: dict[str, str] | None = None,
+) -> OutboxMessage:
+    """Queue one e-mail; (kind, subject_key) is unique, so a retried caller cannot queue twice."""
+    message = OutboxMessage(
+        kind=kind,
+        subject_key=subject_key,
+        recipient=recipient,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        headers=headers or {},
+        next_attempt_at=now,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def claim_deliverable(session: Session, *, now: datetime, limit: int = 50) -> list[int]:
+    """Lease the messages due for a delivery attempt."""
+    return claim_due(
+        session,
+        OutboxMessage,
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.next_attempt_at <= now,
+        now=now,
+        limit=limit,
+    )
+
+
+def deliver_one(
+    session: Session, message_id: int, send: Sender, *, now: datetime, report: DeliveryReport
+) -> None:
+    """Try to send one claimed message and record the outcome on its row."""
+    message = session.get(OutboxMessage, message_id)
+    if message is None or message.status != OutboxStatus.PENDING:
+        return
+    message.attempts += 1
+    message.claimed_until = None
+    try:
+        send(message)
+    except PermanentDeliveryError as error:
+        _fail(message, str(error), report)
+    except (smtplib.SMTPException, OSError) as error:
+        if message.attempts >= MAX_ATTEMPTS:
+            _fail(message, f"gave up after {message.attempts} attempts: {error}", report)
+        else:
+            message.last_error = str(error)[:2000]
+            message.next_attempt_at = now + retry_delay(message.attempts)
+            report.retried += 1
+    else:
+        message.status = OutboxStatus.SENT
+        message.sent_at = now
+        message.last_error = ""
+        report.sent += 1
+    session.flush()
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back-off after the n-th failed attempt: 30 s, 1 min, 2 min, … capped at two hours."""
+    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
+
+
+def _fail(message: OutboxMessage, error: str, report: DeliveryReport) -> None:
+    message.status = OutboxStatus.FAILED
+    message.last_error = error[:2000]
+    report.failed += 1
+
+
+def recent_messages(session: Session, limit: int = 50) -> list[OutboxMessage]:
+    """The newest messages, for the development outbox page."""
+    return list(
+        session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
+    )

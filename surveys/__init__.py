@@ -1,0 +1,1 @@
+"""The pure survey domain: definitions, scoring and link tokens. No Flask, no database."""

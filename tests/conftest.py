@@ -1,0 +1,208 @@
+"""Fixtures: every database test runs on SQLite and, when it answers, on PostgreSQL.
+
+`REQUIRE_POSTGRES=1` turns a missing PostgreSQL into a failure instead of a skip, so CI cannot
+go green on SQLite alone. The schema is built by the Alembic migrations, not `create_all`, so
+every run also proves the migrations match the models.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.extensions import db
+from app.models import Base
+
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/touchloop_test"
+
+
+def postgres_url(database: str | None = None) -> str:
+    url = os.environ.get("TEST_DATABASE_URL", PG_DEFAULT)
+    return url if database is None else url.rsplit("/", 1)[0] + "/" + database
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the test database if needed; skip (or fail under REQUIRE_POSTGRES) when PG is down."""
+    name = url.rsplit("/", 1)[1]
+    admin = sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            )
+            if not exists:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as error:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL required but unreachable: {error}")
+        pytest.skip("PostgreSQL is not reachable")
+    finally:
+        admin.dispose()
+
+
+def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SERVER_NAME": None,
+        "BASE_URL": "http://localhost",
+        "MAIL_SERVER": None,
+        "MAIL_SUPPRESS_SEND": False,
+        "SCHEDULER_EMBEDDED": False,
+        "DEV_OUTBOX_PAGE": False,
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'touchloop.db'}"
+    url = postgres_url()
+    ensure_postgres_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def _schema_app(database_url: str) -> Iterator[Flask]:
+    """One app per database, its schema built by the migrations."""
+    from flask_migrate import upgrade
+
+    app = create_app(test_config(database_url))
+    with app.app_context():
+        reset_database()
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def reset_database() -> None:
+    """Drop every table, the migration history included."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture
+def app(_schema_app: Flask) -> Iterator[Flask]:
+    """The app inside an app context; every table is emptied afterwards."""
+    with _schema_app.app_context():
+        yield _schema_app
+        db.session.rollback()
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+class FreshContextClient(FlaskClient):
+    """Each request in an app context of its own, as in production: its own `g` and DB session.
+
+    Tests hold an app context for factories and queries; without this, requests would share
+    that context's `g` (cached locale, cached login) and its session.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    app.test_client_class = FreshContextClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Any:
+    return db.session
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page: tests post like a browser does."""
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert found, "page has no CSRF token"
+    return found.group(1)
+
+
+def login(client: FlaskClient, email: str, password: str) -> None:
+    page = client.get("/auth/login").get_data(as_text=True)
+    result = client.post(
+        "/auth/login", data={"email": email, "password": password, "csrf_token": csrf_token(page)}
+    )
+    assert result.status_code == 302, "login failed"
+
+
+@dataclass
+class Mailbox:
+    """What the loopback SMTP server received, and how it answers."""
+
+    host: str
+    port: int
+    messages: list[Message] = field(default_factory=list)
+    reply: str | None = None  # e.g. "451 try later" or "550 no such user"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.reply:
+            return self.reply
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Mailbox]:
+    """A real SMTP server on loopback (aiosmtpd), collecting what it is sent."""
+    mailbox = Mailbox("127.0.0.1", free_port())
+    controller = Controller(mailbox, hostname=mailbox.host, port=mailbox.port)
+    controller.start()
+    yield mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(app: Flask, smtp_server: Mailbox) -> Iterator[Flask]:
+    """The app pointed at the loopback SMTP server."""
+    app.config.update(MAIL_SERVER=smtp_server.host, MAIL_PORT=smtp_server.port)
+    yield app
+    app.config.update(MAIL_SERVER=None)
+
+
+def body_of(message: Message, subtype: str = "plain") -> str:
+    for part in message.walk():
+        if part.get_content_type() == f"text/{subtype}":
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            return payload.decode(part.get_content_charset() or "utf-8")
+    raise AssertionError(f"no text/{subtype} part")
+
+
+REPO = Path(__file__).resolve().parent.parent

@@ -1,0 +1,101 @@
+"""factory_boy factories: a test names only what it is about."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+from werkzeug.security import generate_password_hash
+
+from app.extensions import db
+from app.models import (
+    Customer,
+    Department,
+    Invitation,
+    InvitationStatus,
+    Touchpoint,
+    TouchpointEvent,
+    User,
+    utcnow,
+)
+
+PASSWORD = "correct horse battery"
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+class _Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "flush"
+
+
+class DepartmentFactory(_Base):
+    class Meta:
+        model = Department
+
+    code = factory.Sequence(lambda n: f"dept_{n}")
+    name = factory.Sequence(lambda n: f"Department {n}")
+    name_zh = "部门"
+
+
+class UserFactory(_Base):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"staff{n}@bank.example.com")
+    password_hash = _PASSWORD_HASH
+    role = "staff"
+    department = factory.SubFactory(DepartmentFactory)
+
+
+class CustomerFactory(_Base):
+    class Meta:
+        model = Customer
+
+    external_id = factory.Sequence(lambda n: f"C{n:06d}")
+    name = "Mei Chen"
+    email = factory.Sequence(lambda n: f"customer{n}@example.com")
+    locale = "en"
+    segment = "mass"
+
+
+class TouchpointFactory(_Base):
+    class Meta:
+        model = Touchpoint
+
+    code = factory.Sequence(lambda n: f"touchpoint_{n}")
+    name = "Branch visit"
+    name_zh = "网点到访"
+    journey_stage = "everyday_banking"
+    department = factory.SubFactory(DepartmentFactory)
+    survey_code = "touchpoint_nps"
+    delay_minutes = 0
+
+
+class EventFactory(_Base):
+    class Meta:
+        model = TouchpointEvent
+
+    event_id = factory.Sequence(lambda n: f"evt-{n}")
+    touchpoint = factory.SubFactory(TouchpointFactory)
+    customer = factory.SubFactory(CustomerFactory)
+    occurred_at = factory.LazyFunction(utcnow)
+    received_at = factory.LazyFunction(utcnow)
+    attributes = factory.LazyFunction(lambda: {"branch": "Central"})
+
+
+class InvitationFactory(_Base):
+    """A sent invitation, ready to be answered (give it a token_hash to open it by link)."""
+
+    class Meta:
+        model = Invitation
+
+    event = factory.SubFactory(EventFactory)
+    customer = factory.SelfAttribute("event.customer")
+    touchpoint = factory.SelfAttribute("event.touchpoint")
+    status = InvitationStatus.SENT
+    send_after = factory.LazyFunction(utcnow)
+    sent_at = factory.LazyFunction(utcnow)
+    expires_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=14))

@@ -1,0 +1,24 @@
+from surveys.tokens import invitation_id_from, new_token, token_digest
+
+
+def test_a_token_names_its_invitation_and_nothing_else():
+    token = new_token("secret", 42)
+    assert invitation_id_from("secret", token) == 42
+    assert "@" not in token
+
+
+def test_two_tokens_for_one_invitation_differ():
+    assert new_token("secret", 1) != new_token("secret", 1)
+
+
+def test_forged_or_mistyped_tokens_are_refused():
+    token = new_token("secret", 7)
+    assert invitation_id_from("other-secret", token) is None
+    assert invitation_id_from("secret", token[:-2] + "xx") is None
+    assert invitation_id_from("secret", "not-a-token") is None
+
+
+def test_the_database_keeps_a_digest_not_the_token():
+    token = new_token("secret", 7)
+    assert token_digest(token) != token
+    assert len(token_digest(token)) == 64

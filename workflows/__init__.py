@@ -1,0 +1,1 @@
+"""The workflow clock: pure decisions (routing, lifecycle) and the jobs that apply them."""

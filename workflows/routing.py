@@ -1,0 +1,39 @@
+"""Which response becomes a case, for which department, how urgent, and why.
+
+Pure: facts about a response in, a decision out. The service loads the facts and stores the
+case; the rule that fired and the reason travel with the case so staff can see why it exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DETRACTOR_MAX_NPS = 6
+
+
+@dataclass(frozen=True)
+class ResponseFacts:
+    nps: int | None
+    department_id: int
+    segment: str
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    rule: str
+    reason: str
+    department_id: int
+    priority: str
+
+
+def route(facts: ResponseFacts) -> RoutingDecision | None:
+    """A case decision for a response, or None when the response needs no follow-up."""
+    if facts.nps is None or facts.nps > DETRACTOR_MAX_NPS:
+        return None
+    priority = "P1" if facts.segment == "vip" else "P2"
+    return RoutingDecision(
+        rule="nps_detractor",
+        reason=f"NPS {facts.nps} ≤ {DETRACTOR_MAX_NPS}",
+        department_id=facts.department_id,
+        priority=priority,
+    )
