@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from app.config import INSTANCE_DIR
 from app.demo.bank import seed_demo
 from app.extensions import db
 from app.models import utcnow
 from app.services.accounts import AccountError, create_api_key, create_user
 
 api_key_cli = AppGroup("api-key", help="Manage API keys for bank systems.")
-DEMO_LOGINS = INSTANCE_DIR / "demo-logins.txt"
 
 
 @api_key_cli.command("create")
@@ -64,9 +64,10 @@ def seed_demo_command(customers: int) -> None:
         f"+{report.responses} responses, +{report.cases} cases"
     )
     if report.logins:
-        INSTANCE_DIR.mkdir(exist_ok=True)
+        logins = Path(current_app.instance_path) / "demo-logins.txt"
+        logins.parent.mkdir(exist_ok=True)
         lines = [f"{email:32} {role:11} {password}" for email, role, password in report.logins]
-        DEMO_LOGINS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        os.chmod(DEMO_LOGINS, 0o600)
+        logins.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.chmod(logins, 0o600)
         click.echo("new demo logins (also in instance/demo-logins.txt):")
         click.echo("\n".join(lines))

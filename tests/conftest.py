@@ -54,7 +54,7 @@ def ensure_postgres_database(url: str) -> None:
         admin.dispose()
 
 
-def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -79,11 +79,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="session")
-def _schema_app(database_url: str) -> Iterator[Flask]:
+def _schema_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app per database, its schema built by the migrations."""
     from flask_migrate import upgrade
 
-    app = create_app(test_config(database_url))
+    app = create_app(app_config(database_url))
+    app.instance_path = str(tmp_path_factory.mktemp("instance"))
     with app.app_context():
         reset_database()
         upgrade()

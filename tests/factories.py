@@ -19,6 +19,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.services.surveys import sync_surveys
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
@@ -99,3 +100,11 @@ class InvitationFactory(_Base):
     send_after = factory.LazyFunction(utcnow)
     sent_at = factory.LazyFunction(utcnow)
     expires_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=14))
+
+
+def scheduled_invitations(session, count, **fields):  # type: ignore[no-untyped-def]
+    """Commit `count` invitations waiting for the send job."""
+    sync_surveys(session)
+    for _ in range(count):
+        InvitationFactory(status="scheduled", sent_at=None, **fields)
+    session.commit()

@@ -78,8 +78,6 @@ def run_job(name: str) -> dict[str, int]:
         db.session.rollback()
         log.exception("workflow job %s failed; it runs again on the next tick", name)
         return {"failed": 1}
-    finally:
-        db.session.remove()
 
 
 def run_once() -> dict[str, dict[str, int]]:

@@ -19,7 +19,9 @@ class epoch_seconds(FunctionElement[float]):  # noqa: N801 - reads as an SQL fun
 
 @compiles(epoch_seconds, "postgresql")
 def _epoch_pg(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
-    return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
+    return (
+        f"CAST(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) AS DOUBLE PRECISION)"
+    )
 
 
 @compiles(epoch_seconds, "sqlite")
@@ -40,5 +42,5 @@ def median(values: sa.Subquery, column: str) -> sa.Select[tuple[float | None]]:
         sa.func.row_number().over(order_by=values.c[column]).label("rn"),
         sa.func.count().over().label("n"),
     ).subquery()
-    middle = sa.or_(ranked.c.rn == (ranked.c.n + 1) / 2, ranked.c.rn == (ranked.c.n + 2) / 2)
+    middle = sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
     return sa.select(sa.func.avg(ranked.c.v)).where(middle)

@@ -1,0 +1,97 @@
+"""The workflow jobs against a real database: claimed rows, no work twice, failures survived."""
+
+import threading
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.models import Invitation, OutboxMessage, Response, utcnow
+from app.services.claims import claim_due
+from app.services.surveys import sync_surveys
+from tests.factories import (
+    CustomerFactory,
+    EventFactory,
+    InvitationFactory,
+    scheduled_invitations,
+)
+from workflows.jobs import route_responses, run_job, send_invitations
+
+
+def count(session, model, *where):
+    return session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def test_two_workers_at_once_send_each_invitation_exactly_once(app, session):
+    scheduled_invitations(session, 120)
+    totals, errors = [], []
+
+    def worker():
+        with app.app_context():
+            try:
+                while sent := send_invitations()["invitations_sent"]:
+                    totals.append(sent)
+            except Exception as error:  # surfaced below, with the thread's failure
+                errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sum(totals) == 120
+    assert count(session, OutboxMessage) == 120
+    assert count(session, Invitation, Invitation.status == "sent") == 120
+
+
+def test_a_claim_leases_rows_and_an_expired_lease_frees_them(app, session):
+    scheduled_invitations(session, 3)
+    now = utcnow()
+    due = (Invitation.status == "scheduled",)
+    first = claim_due(session, Invitation, *due, now=now, lease=timedelta(minutes=5))
+    assert len(first) == 3
+    assert claim_due(session, Invitation, *due, now=now + timedelta(minutes=4)) == []
+    assert claim_due(session, Invitation, *due, now=now + timedelta(minutes=6)) == first
+
+
+def test_invitations_wait_for_their_send_time(app, session):
+    scheduled_invitations(session, 1, send_after=utcnow() + timedelta(hours=2))
+    assert send_invitations() == {"invitations_sent": 0}
+
+
+def test_an_expired_or_unreachable_invitation_is_not_sent_and_says_why(app, session):
+    sync_surveys(session)
+    expired = InvitationFactory(status="scheduled", expires_at=utcnow() - timedelta(minutes=1))
+    no_email = InvitationFactory(
+        status="scheduled", event=EventFactory(customer=CustomerFactory(email=None))
+    )
+    session.commit()
+    assert send_invitations() == {"invitations_sent": 0}
+    session.expire_all()
+    assert (expired.status, no_email.status) == ("expired", "suppressed")
+    assert "e-mail" in no_email.reason
+
+
+def test_a_failing_job_is_logged_and_rolled_back_not_raised(app, session, caplog, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("workflows.jobs.claim_unrouted", broken)
+    assert run_job("route_responses") == {"failed": 1}
+    assert "route_responses failed" in caplog.text
+    monkeypatch.undo()
+    assert route_responses() == {"cases_opened": 0}
+
+
+def test_routing_twice_opens_one_case(app, session):
+    from app.services.responses import AnswersIn, record_response
+
+    sync_surveys(session)
+    record_response(
+        session, InvitationFactory(), AnswersIn(nps=1, comment="", language="en"), now=utcnow()
+    )
+    session.commit()
+    assert route_responses() == {"cases_opened": 1}
+    session.execute(sa.update(Response).values(routing_status="pending"))
+    session.commit()
+    assert route_responses() == {"cases_opened": 0}
