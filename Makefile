@@ -15,7 +15,7 @@ $(STAMP): requirements.txt
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel compile -d app/translations
 
 run: install
 	$(FLASK) db upgrade
