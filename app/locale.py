@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import g, request, session
 from flask_babel import get_locale
 
@@ -35,11 +37,9 @@ def select_locale() -> str:
     )
 
 
-def localised(texts: dict[str, str] | None) -> str:
-    """Pick the current language's text from a definition's `{en: …, zh-CN: …}` mapping."""
-    if not texts:
-        return ""
-    return texts.get(current_language()) or texts.get("en", "")
+def localised(texts: Any) -> str:
+    """A definition text (`Text`, with `en` and `zh-CN`) in the current language."""
+    return texts.get(current_language()) if texts else ""
 
 
 def local_name(thing: object) -> str:

@@ -1,4 +1,8 @@
-"""Loading survey definitions from YAML: every text in zh-CN and en, checked before use."""
+"""Loading survey definitions from YAML, refusing any mistake with its file, line and field.
+
+Files are named `<id>.v<version>.yaml`; every version stays on disk and in the database, so a
+response is always read against the version it answered.
+"""
 
 from __future__ import annotations
 
@@ -6,44 +10,67 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
+
+from surveys.schema import PlacedError, SurveyDefinition, parse
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
-LANGUAGES = ("en", "zh-CN")
 
 
 class DefinitionError(ValueError):
-    """A definition file that must not reach a customer, with the place of the mistake."""
+    """A definition that must not reach a customer, with the place of the mistake."""
 
 
-def load_definition(path: Path) -> dict[str, Any]:
-    """Read and check one definition; raise DefinitionError naming the file and field."""
+def load_definition(path: Path) -> SurveyDefinition:
+    """Read and check one definition file."""
+    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(text)
+        root = yaml.compose(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
-        raise DefinitionError(f"{path.name}:{line} is not valid YAML ({error})") from error
-    if not isinstance(data, dict):
-        raise DefinitionError(f"{path.name}: the top level must be a mapping")
-    for key in ("id", "version", "title", "questions"):
-        if key not in data:
-            raise DefinitionError(f"{path.name}: missing field {key!r}")
-    _check_texts(path, "title", data["title"])
-    for index, question in enumerate(data["questions"]):
-        where = f"questions[{index}]"
-        if "id" not in question or "type" not in question:
-            raise DefinitionError(f"{path.name}: {where} needs an id and a type")
-        _check_texts(path, f"{where}.text", question.get("text"))
-    return data
+        line = f" line {mark.line + 1}:" if mark is not None else ""
+        raise DefinitionError(f"{path.name}:{line} not valid YAML ({error})") from error
+    try:
+        definition = parse(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        cause = first.get("ctx", {}).get("error")
+        loc = (*first["loc"], *getattr(cause, "loc", ()))
+        message = str(cause) if isinstance(cause, PlacedError) else first["msg"]
+        raise DefinitionError(
+            f"{path.name}: line {_line(root, loc)}: {_path(loc)}: {message}"
+        ) from error
+    expected = f"{definition.id}.v{definition.version}.yaml"
+    if path.name != expected:
+        raise DefinitionError(f"{path.name}: line 1: the file must be named {expected}")
+    return definition
 
 
-def all_definitions() -> list[dict[str, Any]]:
-    """Every definition shipped with Touchloop."""
+def all_definitions() -> list[SurveyDefinition]:
+    """Every definition shipped with Touchloop, every version."""
     return [load_definition(path) for path in sorted(DEFINITIONS_DIR.glob("*.yaml"))]
 
 
-def _check_texts(path: Path, where: str, texts: Any) -> None:
-    if not isinstance(texts, dict) or any(not texts.get(lang) for lang in LANGUAGES):
-        raise DefinitionError(
-            f"{path.name}: {where} needs a text in each of {', '.join(LANGUAGES)}"
-        )
+def _path(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int:
+    """The line of the deepest YAML node the error path still reaches."""
+    if node is None:
+        return 1
+    line = node.start_mark.line + 1
+    for part in loc:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            child = node.value[part] if part < len(node.value) else None
+        if child is None:
+            break
+        node, line = child, child.start_mark.line + 1
+    return line

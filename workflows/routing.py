@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DETRACTOR_MAX_NPS = 6
+DISSATISFIED_MAX_CSAT = 2
 
 
 @dataclass(frozen=True)
 class ResponseFacts:
     nps: int | None
+    csat: int | None
     department_id: int
     segment: str
 
@@ -28,12 +30,11 @@ class RoutingDecision:
 
 def route(facts: ResponseFacts) -> RoutingDecision | None:
     """A case decision for a response, or None when the response needs no follow-up."""
-    if facts.nps is None or facts.nps > DETRACTOR_MAX_NPS:
+    if facts.nps is not None and facts.nps <= DETRACTOR_MAX_NPS:
+        rule, reason = "nps_detractor", f"NPS {facts.nps} ≤ {DETRACTOR_MAX_NPS}"
+    elif facts.csat is not None and facts.csat <= DISSATISFIED_MAX_CSAT:
+        rule, reason = "csat_dissatisfied", f"CSAT {facts.csat} ≤ {DISSATISFIED_MAX_CSAT}"
+    else:
         return None
     priority = "P1" if facts.segment == "vip" else "P2"
-    return RoutingDecision(
-        rule="nps_detractor",
-        reason=f"NPS {facts.nps} ≤ {DETRACTOR_MAX_NPS}",
-        department_id=facts.department_id,
-        priority=priority,
-    )
+    return RoutingDecision(rule, reason, facts.department_id, priority)

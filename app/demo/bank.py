@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ from app.models import (
 from app.services.accounts import create_user
 from app.services.cases import route_response, transition_case
 from app.services.events import CustomerIn, EventIn, ingest_event
-from app.services.responses import AnswersIn, record_response
+from app.services.responses import record_response
 from app.services.surveys import sync_surveys
 
 DEPARTMENTS = [
@@ -38,9 +38,23 @@ DEPARTMENTS = [
     ("complaints", "Complaints", "投诉管理部"),
 ]
 
-# code, name, Chinese name, journey stage, order, department, delay in minutes, comment topic
+NPS, CSAT = "touchpoint_nps", "service_csat"
+
+
+class DemoTouchpoint(NamedTuple):
+    code: str
+    name: str
+    name_zh: str
+    journey_stage: str
+    journey_order: int
+    department: str
+    delay_minutes: int
+    topic: str  # which CFPB comments fit an English detractor here
+    survey: str
+
+
 TOUCHPOINTS = [
-    (
+    DemoTouchpoint(
         "account_opening",
         "Account opening",
         "开户",
@@ -49,9 +63,12 @@ TOUCHPOINTS = [
         "retail_branches",
         60,
         "accounts",
+        NPS,
     ),
-    ("card_activation", "Card activation", "卡片激活", "onboarding", 2, "cards", 30, "cards"),
-    (
+    DemoTouchpoint(
+        "card_activation", "Card activation", "卡片激活", "onboarding", 2, "cards", 30, "cards", NPS
+    ),
+    DemoTouchpoint(
         "mobile_app",
         "Mobile app",
         "手机银行",
@@ -60,8 +77,9 @@ TOUCHPOINTS = [
         "digital_banking",
         0,
         "transfers",
+        NPS,
     ),
-    (
+    DemoTouchpoint(
         "branch_visit",
         "Branch visit",
         "网点到访",
@@ -70,10 +88,23 @@ TOUCHPOINTS = [
         "retail_branches",
         120,
         "accounts",
+        NPS,
     ),
-    ("call_centre", "Call-centre call", "客服来电", "service", 5, "call_centre", 30, "complaints"),
-    ("loan_approval", "Loan approval", "贷款审批", "borrowing", 6, "loans", 720, "loans"),
-    (
+    DemoTouchpoint(
+        "call_centre",
+        "Call-centre call",
+        "客服来电",
+        "service",
+        5,
+        "call_centre",
+        30,
+        "complaints",
+        CSAT,
+    ),
+    DemoTouchpoint(
+        "loan_approval", "Loan approval", "贷款审批", "borrowing", 6, "loans", 720, "loans", NPS
+    ),
+    DemoTouchpoint(
         "complaint_resolution",
         "Complaint resolution",
         "投诉处理",
@@ -82,6 +113,7 @@ TOUCHPOINTS = [
         "complaints",
         60,
         "complaints",
+        CSAT,
     ),
 ]
 
@@ -154,19 +186,19 @@ def _departments(session: Session, report: DemoReport) -> dict[str, Department]:
 
 def _touchpoints(session: Session, departments: dict[str, Department], report: DemoReport) -> None:
     existing = set(session.scalars(sa.select(Touchpoint.code)))
-    for code, name, name_zh, stage, order, department, delay, _topic in TOUCHPOINTS:
-        if code in existing:
+    for demo in TOUCHPOINTS:
+        if demo.code in existing:
             continue
         session.add(
             Touchpoint(
-                code=code,
-                name=name,
-                name_zh=name_zh,
-                journey_stage=stage,
-                journey_order=order,
-                department_id=departments[department].id,
-                survey_code="touchpoint_nps",
-                delay_minutes=delay,
+                code=demo.code,
+                name=demo.name,
+                name_zh=demo.name_zh,
+                journey_stage=demo.journey_stage,
+                journey_order=demo.journey_order,
+                department_id=departments[demo.department].id,
+                survey_code=demo.survey,
+                delay_minutes=demo.delay_minutes,
             )
         )
         report.touchpoints += 1
@@ -206,7 +238,7 @@ def _history(
             session,
             EventIn(
                 event_id=f"demo-{number:05d}",
-                touchpoint=touchpoint[0],
+                touchpoint=touchpoint.code,
                 customer=person,
                 occurred_at=occurred,
                 attributes={"branch": rng.choice(["Central", "Harbour", "Riverside", "Airport"])},
@@ -218,7 +250,7 @@ def _history(
             progress(number + 1, events)
         if result.invitation_id is None or rng.random() > 0.45:
             continue  # most customers never answer; that is what response rates look like
-        case = _answer(session, rng, result.invitation_id, touchpoint[7], person, comments, now)
+        case = _answer(session, rng, result.invitation_id, touchpoint, person, comments, now)
         report.responses += case is not False
         if not case:
             continue
@@ -233,7 +265,7 @@ def _answer(
     session: Session,
     rng: random.Random,
     invitation_id: int,
-    topic: str,
+    touchpoint: DemoTouchpoint,
     person: CustomerIn,
     comments: dict[str, list[str]],
     now: datetime,
@@ -248,17 +280,42 @@ def _answer(
     if person.locale == "zh_CN":
         comment = rng.choice(CHINESE_COMMENTS[band])
     elif band == "detractor":
-        comment = rng.choice(comments.get(topic) or comments["complaints"])
+        comment = rng.choice(comments.get(touchpoint.topic) or comments["complaints"])
     else:
         comment = rng.choice(ENGLISH_PRAISE)
+    answers = _answers(rng, touchpoint.survey, score, band, comment)
     answered = invitation.send_after + timedelta(hours=rng.uniform(0.2, 30))
     if answered + timedelta(minutes=5) >= now:
         return False
     language = "zh-CN" if person.locale == "zh_CN" else "en"
-    response = record_response(
-        session, invitation, AnswersIn(nps=score, comment=comment, language=language), now=answered
-    )
+    response = record_response(session, invitation, answers, language=language, now=answered)
     return route_response(session, response.id, now=answered + timedelta(minutes=5))
+
+
+def _answers(
+    rng: random.Random, survey: str, score: int, band: str, comment: str
+) -> dict[str, Any]:
+    """Answers to either demo survey that agree with the customer's mood (score 0-10)."""
+    unhappy = band == "detractor"
+    if survey == NPS:
+        answers: dict[str, Any] = {"nps": score, "comment": comment}
+        if unhappy:
+            answers["what_went_wrong"] = rng.sample(["waiting_time", "staff", "fees", "process"], 2)
+            answers["consent"] = rng.random() < 0.8
+        return answers
+    csat = max(1, min(5, round(score / 2)))
+    answers = {
+        "csat": csat,
+        "ces": max(1, min(7, round(score * 0.6) + 1)),
+        "resolved": not unhappy,
+        "agent_rating": max(1, csat - rng.randint(0, 1)),
+        "comment": comment,
+    }
+    if unhappy:
+        answers["channel_wanted"] = rng.choice(["phone", "email", "branch"])
+    if csat <= 2:
+        answers["consent"] = rng.random() < 0.8
+    return answers
 
 
 def _customer(rng: random.Random, index: int) -> CustomerIn:

@@ -93,10 +93,14 @@ class Invitation(IdMixin, CreatedMixin, Base):
     answered_at: Mapped[datetime | None]
     claimed_until: Mapped[datetime | None]
     reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    survey_id: Mapped[int | None] = mapped_column(sa.ForeignKey("survey.id"))
+    draft: Mapped[dict[str, list[str]] | None] = mapped_column(sa.JSON)
+    draft_saved_at: Mapped[datetime | None]
 
     customer: Mapped[Customer] = relationship()
     touchpoint: Mapped[Touchpoint] = relationship()
     event: Mapped[TouchpointEvent] = relationship()
+    survey: Mapped[Survey | None] = relationship()
 
 
 class Response(IdMixin, Base):
@@ -108,10 +112,16 @@ class Response(IdMixin, Base):
         sa.Index("ix_response_department_submitted", "department_id", "submitted_at"),
         sa.Index("ix_response_routing_due", "routing_status", "submitted_at"),
         sa.CheckConstraint("nps IS NULL OR (nps >= 0 AND nps <= 10)", name="nps_range"),
+        sa.CheckConstraint("csat IS NULL OR (csat >= 1 AND csat <= 5)", name="csat_range"),
+        sa.CheckConstraint("ces IS NULL OR (ces >= 1 AND ces <= ces_scale)", name="ces_range"),
+        sa.CheckConstraint(
+            "polarity IS NULL OR (polarity >= -1 AND polarity <= 1)", name="polarity"
+        ),
     )
 
-    invitation_id: Mapped[int] = mapped_column(sa.ForeignKey("invitation.id"), unique=True)
-    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customer.id"), index=True)
+    # Both are empty for anonymous surveys: no link back to the customer is kept.
+    invitation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invitation.id"), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("customer.id"), index=True)
     survey_code: Mapped[str] = mapped_column(sa.String(60))
     survey_version: Mapped[int]
     touchpoint_id: Mapped[int] = mapped_column(sa.ForeignKey("touchpoint.id"))
@@ -123,13 +133,20 @@ class Response(IdMixin, Base):
     submitted_at: Mapped[datetime]
     nps: Mapped[int | None]
     nps_category: Mapped[str | None] = mapped_column(sa.String(10))
+    csat: Mapped[int | None]
+    csat_satisfied: Mapped[bool | None]
+    ces: Mapped[int | None]
+    ces_scale: Mapped[int | None]
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     language: Mapped[str] = mapped_column(sa.String(10))
+    comment_language: Mapped[str | None] = mapped_column(sa.String(10))
+    polarity: Mapped[float | None]
+    consent_to_contact: Mapped[bool | None]
     routing_status: Mapped[str] = mapped_column(sa.String(20), default=RoutingStatus.PENDING)
     claimed_until: Mapped[datetime | None]
 
     touchpoint: Mapped[Touchpoint] = relationship()
-    customer: Mapped[Customer] = relationship()
+    customer: Mapped[Customer | None] = relationship()
     answers: Mapped[list[Answer]] = relationship(back_populates="response")
 
 

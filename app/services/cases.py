@@ -41,7 +41,10 @@ def route_response(session: Session, response_id: int, *, now: datetime) -> Case
     response.claimed_until = None
     decision = route(
         ResponseFacts(
-            nps=response.nps, department_id=response.department_id, segment=response.segment
+            nps=response.nps,
+            csat=response.csat,
+            department_id=response.department_id,
+            segment=response.segment,
         )
     )
     if decision is None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.models import Invitation, InvitationStatus
 from app.services.claims import claim_due
 from app.services.outbox import enqueue_email
+from app.services.surveys import current_survey
 from surveys.tokens import new_token, token_digest
 
 
@@ -44,6 +45,7 @@ def dispatch_invitation(
         invitation.status = InvitationStatus.SUPPRESSED
         invitation.reason = "customer has no e-mail address"
         return False
+    invitation.survey = current_survey(session, invitation.touchpoint.survey_code)
     token = new_token(secret_key, invitation.id)
     invitation.token_hash = token_digest(token)
     invitation.status = InvitationStatus.SENT

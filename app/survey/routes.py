@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, render_template
+from flask import Blueprint, abort, current_app, g, render_template, request
+from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.locale import current_language
 from app.models import Invitation, utcnow
 from app.services.invitations import invitation_for_token
 from app.services.responses import (
-    AnswersIn,
     LinkUnusable,
     check_answerable,
-    current_survey,
     record_response,
+    save_draft,
+    survey_for,
 )
-from app.survey.forms import NpsSurveyForm
+from app.services.surveys import definition_of
+from app.survey.forms import form_class
 from surveys.tokens import invitation_id_from, token_digest
 
 bp = Blueprint("survey", __name__)
@@ -35,25 +37,46 @@ def _invitation(token: str) -> Invitation:
     return invitation
 
 
+@bp.errorhandler(LinkUnusable)
+def _unusable(unusable: LinkUnusable) -> Any:
+    db.session.rollback()
+    return render_template(f"survey/{unusable.reason}.html"), UNUSABLE_STATUS[unusable.reason]
+
+
 @bp.route("/s/<token>", methods=["GET", "POST"])
 def answer(token: str) -> Any:
     invitation = _invitation(token)
-    form = NpsSurveyForm()
-    try:
-        check_answerable(invitation, utcnow())
-        if form.validate_on_submit():
-            answers = AnswersIn(
-                nps=int(form.nps.data), comment=form.comment.data or "", language=current_language()
-            )
-            record_response(db.session, invitation, answers, now=utcnow())
-            db.session.commit()
-            return render_template("survey/thanks.html")
-    except LinkUnusable as unusable:
-        db.session.rollback()
-        code = UNUSABLE_STATUS[unusable.reason]
-        return render_template(f"survey/{unusable.reason}.html"), code
-    survey = current_survey(db.session, invitation.touchpoint.survey_code)
+    check_answerable(invitation, utcnow())
+    survey = survey_for(db.session, invitation)
+    definition = definition_of(survey)
+    form_type = form_class(definition)
+    draft = invitation.draft if request.method == "GET" else None
+    form = form_type(formdata=_multidict(draft)) if draft else form_type()
+    if request.form.get("action") == "save":
+        save_draft(invitation, request.form.to_dict(flat=False), now=utcnow())
+        db.session.commit()
+        return render_template("survey/saved.html")
+    if form.validate_on_submit():
+        record_response(
+            db.session, invitation, form.answers(), language=current_language(), now=utcnow()
+        )
+        db.session.commit()
+        return render_template("survey/thanks.html")
     status = 422 if form.errors else 200
-    return render_template(
-        "survey/form.html", form=form, survey=survey, invitation=invitation
-    ), status
+    page = render_template(
+        "survey/form.html", form=form, definition=definition, invitation=invitation
+    )
+    return page, status
+
+
+@bp.post("/s/<token>/draft")
+def draft(token: str) -> Any:
+    """The page's script saves answers as they are given (CSRFProtect checks its token)."""
+    invitation = _invitation(token)
+    save_draft(invitation, request.form.to_dict(flat=False), now=utcnow())
+    db.session.commit()
+    return "", 204
+
+
+def _multidict(draft: dict[str, list[str]]) -> MultiDict[str, str]:
+    return MultiDict([(key, value) for key, values in draft.items() for value in values])

@@ -4,7 +4,7 @@ import pytest
 
 from app.models import utcnow
 from app.services.cases import route_response
-from app.services.responses import AnswersIn, record_response
+from app.services.responses import record_response
 from app.services.surveys import sync_surveys
 from tests.factories import InvitationFactory
 
@@ -19,9 +19,8 @@ def detractor_case(session):
         if department is not None:
             invitation.touchpoint.department = department
             session.flush()
-        response = record_response(
-            session, invitation, AnswersIn(nps=2, comment=comment, language="en"), now=utcnow()
-        )
+        answers = {"nps": 2, "comment": comment, "consent": True}
+        response = record_response(session, invitation, answers, language="en", now=utcnow())
         case = route_response(session, response.id, now=utcnow())
         session.commit()
         return case

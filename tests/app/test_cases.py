@@ -116,3 +116,16 @@ def test_a_wrong_password_does_not_sign_in(client, session):
     )
     assert result.status_code == 200 and "not right" in result.get_data(as_text=True)
     assert client.get("/cases").status_code == 302
+
+
+def test_contact_details_are_shown_only_with_consent(client, session, detractor_case):
+    consenting, declining = detractor_case(), detractor_case()
+    declining.response.consent_to_contact = False
+    user = UserFactory(role="cx_manager", department=None)
+    session.commit()
+    login(client, user.email, PASSWORD)
+    shown = client.get(f"/cases/{consenting.id}").get_data(as_text=True)
+    hidden = client.get(f"/cases/{declining.id}").get_data(as_text=True)
+    assert consenting.response.customer.email in shown
+    assert declining.response.customer.email not in hidden
+    assert "did not agree to be contacted" in hidden

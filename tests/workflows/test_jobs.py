@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from app.models import Invitation, OutboxMessage, Response, utcnow
 from app.services.claims import claim_due
+from app.services.responses import record_response
 from app.services.surveys import sync_surveys
 from tests.factories import (
     CustomerFactory,
@@ -84,12 +85,8 @@ def test_a_failing_job_is_logged_and_rolled_back_not_raised(app, session, caplog
 
 
 def test_routing_twice_opens_one_case(app, session):
-    from app.services.responses import AnswersIn, record_response
-
     sync_surveys(session)
-    record_response(
-        session, InvitationFactory(), AnswersIn(nps=1, comment="", language="en"), now=utcnow()
-    )
+    record_response(session, InvitationFactory(), {"nps": 1}, language="en", now=utcnow())
     session.commit()
     assert route_responses() == {"cases_opened": 1}
     session.execute(sa.update(Response).values(routing_status="pending"))
