@@ -12,17 +12,31 @@ from flask.cli import AppGroup
 from app.demo.bank import seed_demo
 from app.extensions import db
 from app.models import utcnow
-from app.services.accounts import AccountError, create_api_key, create_user
+from app.services.accounts import (
+    SCOPES,
+    AccountError,
+    api_keys,
+    create_api_key,
+    create_user,
+    revoke_api_key,
+)
 
 api_key_cli = AppGroup("api-key", help="Manage API keys for bank systems.")
 
 
 @api_key_cli.command("create")
 @click.argument("name")
-def create_api_key_command(name: str) -> None:
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(SCOPES),
+    help="Repeat for several; default: all.",
+)
+def create_api_key_command(name: str, scopes: tuple[str, ...]) -> None:
     """Create a key and print its secret, which is shown this once only."""
     try:
-        _key, secret = create_api_key(db.session, name)
+        _key, secret = create_api_key(db.session, name, scopes or SCOPES)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
@@ -30,6 +44,27 @@ def create_api_key_command(name: str) -> None:
     click.echo(
         f"API key {name!r} created. Store the secret now: it cannot be shown again.", err=True
     )
+
+
+@api_key_cli.command("revoke")
+@click.argument("name")
+def revoke_api_key_command(name: str) -> None:
+    """Revoke a key: requests with it fail from now on."""
+    try:
+        revoke_api_key(db.session, name, now=utcnow())
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"API key {name!r} revoked")
+
+
+@api_key_cli.command("list")
+def list_api_keys_command() -> None:
+    """Every key: name, prefix, scopes, last use, revoked or not."""
+    for key in api_keys(db.session):
+        state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+        used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never"
+        click.echo(f"{key.name:24} {key.prefix}…  {','.join(key.scopes):28} used {used}  {state}")
 
 
 @click.command("create-user")

@@ -7,7 +7,10 @@ Every setting a deployment changes comes from an environment variable named like
 from __future__ import annotations
 
 import os
+from datetime import time
 from pathlib import Path
+
+from workflows.throttling import ContactPolicy
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
@@ -29,6 +32,24 @@ def _database_url() -> str:
     return url
 
 
+def _contact_policy() -> ContactPolicy:
+    """Survey-fatigue rules: FATIGUE_DAYS="30,vip=60,private=45", QUIET_HOURS="21:00-08:00"."""
+    default, per_segment = 30, {"vip": 60, "private": 45}
+    for part in filter(None, os.environ.get("FATIGUE_DAYS", "").split(",")):
+        segment, _, days = part.strip().rpartition("=")
+        if segment:
+            per_segment[segment] = int(days)
+        else:
+            default = int(days)
+    start, _, end = os.environ.get("QUIET_HOURS", "21:00-08:00").partition("-")
+    return ContactPolicy(
+        fatigue_days=per_segment,
+        default_fatigue_days=default,
+        quiet_start=time.fromisoformat(start.strip()),
+        quiet_end=time.fromisoformat(end.strip()),
+    )
+
+
 class Config:
     """Settings for a running Touchloop; read once when the app is created."""
 
@@ -48,7 +69,7 @@ class Config:
         self.MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
         self.SCHEDULER_EMBEDDED = _bool("SCHEDULER_EMBEDDED", False)
         self.WORKFLOW_TICK_SECONDS = int(os.environ.get("WORKFLOW_TICK_SECONDS", "10"))
-        self.SURVEY_LINK_MAX_AGE_DAYS = int(os.environ.get("SURVEY_LINK_MAX_AGE_DAYS", "14"))
+        self.CONTACT_POLICY = _contact_policy()
         self.DEV_OUTBOX_PAGE = _bool("DEV_OUTBOX_PAGE", False)
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")

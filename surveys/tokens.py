@@ -1,8 +1,9 @@
-"""Survey-link tokens: signed, random, free of PII, and stored only as a hash.
+"""Signed link tokens: random, free of PII, and stored only as a hash.
 
-The token names the invitation and carries 128 random bits; the signature makes forged or
-mistyped links fail before any database lookup, and the hash in the database makes a stolen
-database useless for answering surveys. Expiry and single use live on the invitation row.
+A survey token names the invitation and carries 128 random bits; the signature makes forged or
+mistyped links fail before any database lookup, and only the hash reaches the database, so a
+stolen copy of it cannot answer surveys. Expiry and single use live on the invitation row.
+An unsubscribe token names the customer: it must keep working for as long as e-mails exist.
 """
 
 from __future__ import annotations
@@ -12,25 +13,40 @@ import secrets
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-_SALT = "touchloop.survey-link.v1"
+_SURVEY = "touchloop.survey-link.v1"
+_UNSUBSCRIBE = "touchloop.unsubscribe.v1"
 
 
 def new_token(secret_key: str, invitation_id: int) -> str:
-    """A fresh link token for an invitation."""
-    return URLSafeSerializer(secret_key, salt=_SALT).dumps([invitation_id, secrets.token_hex(16)])
+    """A fresh survey-link token for an invitation."""
+    return URLSafeSerializer(secret_key, salt=_SURVEY).dumps([invitation_id, secrets.token_hex(16)])
 
 
 def invitation_id_from(secret_key: str, token: str) -> int | None:
     """The invitation a token names, or None when the token is forged or malformed."""
-    try:
-        payload = URLSafeSerializer(secret_key, salt=_SALT).loads(token)
-    except BadSignature:
-        return None
+    payload = _load(secret_key, _SURVEY, token)
     if not (isinstance(payload, list) and len(payload) == 2 and isinstance(payload[0], int)):
         return None
     return payload[0]
 
 
+def unsubscribe_token(secret_key: str, customer_id: int) -> str:
+    return URLSafeSerializer(secret_key, salt=_UNSUBSCRIBE).dumps(customer_id)
+
+
+def customer_id_from(secret_key: str, token: str) -> int | None:
+    """The customer an unsubscribe token names, or None when it is forged."""
+    payload = _load(secret_key, _UNSUBSCRIBE, token)
+    return payload if isinstance(payload, int) and not isinstance(payload, bool) else None
+
+
 def token_digest(token: str) -> str:
     """What the database keeps of a token."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _load(secret_key: str, salt: str, token: str) -> object:
+    try:
+        return URLSafeSerializer(secret_key, salt=salt).loads(token)
+    except BadSignature:
+        return None

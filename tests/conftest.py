@@ -12,6 +12,7 @@ import re
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import time
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -26,6 +27,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.extensions import db
 from app.models import Base
+from workflows.throttling import ContactPolicy
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/touchloop_test"
 
@@ -65,6 +67,9 @@ def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "MAIL_SUPPRESS_SEND": False,
         "SCHEDULER_EMBEDDED": False,
         "DEV_OUTBOX_PAGE": False,
+        # No quiet hours: a test's outcome must not depend on the hour it runs at; the quiet-hour
+        # rule has tests of its own with the time passed in.
+        "CONTACT_POLICY": ContactPolicy(quiet_start=time(0, 0), quiet_end=time(0, 0)),
         **overrides,
     }
 

@@ -14,12 +14,14 @@ from app.models import (
     Department,
     Invitation,
     InvitationStatus,
+    SurveyLink,
     Touchpoint,
     TouchpointEvent,
     User,
     utcnow,
 )
 from app.services.surveys import sync_surveys
+from surveys.tokens import new_token, token_digest
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
@@ -88,7 +90,7 @@ class EventFactory(_Base):
 
 
 class InvitationFactory(_Base):
-    """A sent invitation, ready to be answered (give it a token_hash to open it by link)."""
+    """A sent invitation, ready to be answered (`survey_link` gives it a working link)."""
 
     class Meta:
         model = Invitation
@@ -108,3 +110,11 @@ def scheduled_invitations(session, count, **fields):  # type: ignore[no-untyped-
     for _ in range(count):
         InvitationFactory(status="scheduled", sent_at=None, **fields)
     session.commit()
+
+
+def survey_link(secret_key: str, invitation: Invitation) -> str:
+    """A working `/s/<token>` path for an invitation, stored as the app stores links."""
+    token = new_token(secret_key, invitation.id)
+    db.session.add(SurveyLink(invitation_id=invitation.id, token_hash=token_digest(token)))
+    db.session.flush()
+    return f"/s/{token}"

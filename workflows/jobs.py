@@ -7,6 +7,7 @@ is its own transaction, so a crash loses at most one row's progress and the leas
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict
 
@@ -15,9 +16,16 @@ from flask import current_app
 from app.extensions import db
 from app.models import utcnow
 from app.services.cases import claim_unrouted, route_response
-from app.services.invitations import claim_due_invitations, dispatch_invitation
+from app.services.invitations import (
+    Links,
+    claim_due_invitations,
+    claim_due_reminders,
+    dispatch_invitation,
+    remind,
+)
 from app.services.mailer import mail_configured, send_over_smtp
 from app.services.outbox import DeliveryReport, claim_deliverable, deliver_one
+from workflows.throttling import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -28,19 +36,36 @@ def _claim(claim: Callable[..., list[int]]) -> list[int]:
     return ids
 
 
+def _links() -> Links:
+    return Links(current_app.config["SECRET_KEY"], current_app.config["BASE_URL"])
+
+
 def send_invitations() -> dict[str, int]:
-    """Due invitations get their link and a queued e-mail."""
-    sent = 0
+    """Due invitations pass the contact rules: sent (link + queued e-mail), deferred or not."""
+    verdicts: Counter[str] = Counter()
+    policy = current_app.config["CONTACT_POLICY"]
     for invitation_id in _claim(claim_due_invitations):
-        sent += dispatch_invitation(
-            db.session,
-            invitation_id,
-            secret_key=current_app.config["SECRET_KEY"],
-            base_url=current_app.config["BASE_URL"],
-            now=utcnow(),
+        verdict = dispatch_invitation(
+            db.session, invitation_id, links=_links(), policy=policy, now=utcnow()
         )
         db.session.commit()
-    return {"invitations_sent": sent}
+        if verdict is not None:
+            verdicts[verdict] += 1
+    return {
+        "invitations_sent": verdicts[Verdict.SEND],
+        "deferred": verdicts[Verdict.DEFER],
+        "suppressed": verdicts[Verdict.SUPPRESS],
+        "expired": verdicts[Verdict.EXPIRE],
+    }
+
+
+def send_reminders() -> dict[str, int]:
+    """Unanswered invitations get their next reminder, until answer, expiry or opt-out."""
+    sent = 0
+    for invitation_id in _claim(claim_due_reminders):
+        sent += remind(db.session, invitation_id, links=_links(), now=utcnow())
+        db.session.commit()
+    return {"reminders_sent": sent}
 
 
 def route_responses() -> dict[str, int]:
@@ -65,6 +90,7 @@ def deliver_outbox() -> dict[str, int]:
 
 JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "send_invitations": send_invitations,
+    "send_reminders": send_reminders,
     "route_responses": route_responses,
     "deliver_outbox": deliver_outbox,
 }

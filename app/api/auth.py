@@ -1,4 +1,4 @@
-"""Bearer API keys for bank systems; a logged-in CX manager may read metrics too."""
+"""Bearer API keys with scopes for bank systems; a signed-in CX manager may read metrics too."""
 
 from __future__ import annotations
 
@@ -10,42 +10,35 @@ from flask import g, jsonify, request
 from flask_login import current_user
 
 from app.extensions import db
-from app.models import utcnow
+from app.models import ApiKey, utcnow
 from app.services.accounts import api_key_for
 
 
-def _bearer_key() -> Any:
-    header = request.headers.get("Authorization", "")
-    scheme, _, secret = header.partition(" ")
+def _bearer_key() -> ApiKey | None:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
     return api_key_for(db.session, secret.strip(), now=utcnow())
 
 
-def _unauthorised() -> Any:
-    response = jsonify(error="unauthorized", message="Send 'Authorization: Bearer <API key>'.")
-    response.headers["WWW-Authenticate"] = 'Bearer realm="touchloop"'
-    return response, 401
+def require_scope(scope: str, *, managers_too: bool = False) -> Callable[..., Any]:
+    """401 without a live key; 403 when the key lacks the scope."""
 
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            manager = current_user.is_authenticated and current_user.sees_all_departments
+            if managers_too and manager:
+                g.api_key = None
+                return view(*args, **kwargs)
+            g.api_key = _bearer_key()
+            if g.api_key is None:
+                body = jsonify(error="unauthorized", message="Send 'Authorization: Bearer <key>'.")
+                return body, 401, {"WWW-Authenticate": 'Bearer realm="touchloop"'}
+            if scope not in g.api_key.scopes:
+                return jsonify(error="forbidden", message=f"This key lacks the {scope} scope."), 403
+            return view(*args, **kwargs)
 
-def require_api_key(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        g.api_key = _bearer_key()
-        if g.api_key is None:
-            return _unauthorised()
-        return view(*args, **kwargs)
+        return wrapped
 
-    return wrapped
-
-
-def require_api_key_or_manager(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        manager = current_user.is_authenticated and current_user.sees_all_departments
-        g.api_key = None if manager else _bearer_key()
-        if not manager and g.api_key is None:
-            return _unauthorised()
-        return view(*args, **kwargs)
-
-    return wrapped
+    return decorate

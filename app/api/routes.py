@@ -1,52 +1,109 @@
-"""The API for bank systems: events in, closed-loop metrics out."""
+"""The API for bank systems: events in (one or a batch), their fate, and closed-loop metrics."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request
-from pydantic import ValidationError
+from flask import Blueprint, g, jsonify, request
+from pydantic import BaseModel, ValidationError
 
-from app.api.auth import require_api_key, require_api_key_or_manager
-from app.api.schemas import EventPayload, field_errors
+from app.api.auth import require_scope
+from app.api.openapi import openapi_document
+from app.api.schemas import (
+    BatchPayload,
+    BatchResult,
+    ClosedLoopBody,
+    ErrorBody,
+    EventPayload,
+    EventResult,
+    FieldError,
+    field_errors,
+)
 from app.extensions import db
 from app.models import utcnow
-from app.services.events import UnknownTouchpoint, ingest_event
+from app.services.events import event_status, ingest_events
 from app.services.metrics import closed_loop
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-@bp.post("/events")
-@require_api_key
-def post_event() -> Any:
+def _json(model: BaseModel, status: int = 200) -> Any:
+    return jsonify(model.model_dump(mode="json")), status
+
+
+def _error(status: int, error: str, message: str, fields: list[FieldError] | None = None) -> Any:
+    return _json(ErrorBody(error=error, message=message, fields=fields or []), status)
+
+
+def _body() -> Any:
     body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+@bp.post("/events")
+@require_scope("events:write")
+def post_event() -> Any:
+    body = _body()
     if body is None:
-        return jsonify(error="bad_request", message="The body must be a JSON object."), 400
+        return _error(400, "bad_request", "The body must be a JSON object.")
     try:
         event = EventPayload.model_validate(body).to_domain()
     except ValidationError as error:
-        return jsonify(
-            error="invalid", message="The event is invalid.", fields=field_errors(error)
-        ), 422
-    try:
-        result = ingest_event(
-            db.session,
-            event,
-            now=utcnow(),
-            link_max_age=timedelta(days=current_app.config["SURVEY_LINK_MAX_AGE_DAYS"]),
-            api_key_id=g.api_key.id,
-        )
-    except UnknownTouchpoint as error:
-        fields = [{"field": "touchpoint", "message": f"unknown touchpoint {error}"}]
-        return jsonify(error="invalid", message="Unknown touchpoint.", fields=fields), 422
+        return _error(422, "invalid", "The event is invalid.", field_errors(error))
+    [result] = ingest_events(db.session, [event], now=utcnow(), api_key_id=g.api_key.id)
+    if result.status == "rejected":
+        fields = [FieldError(field="touchpoint", message=f"unknown touchpoint {event.touchpoint}")]
+        return _error(422, "invalid", "Unknown touchpoint.", fields)
     db.session.commit()
-    return jsonify(asdict(result)), 202
+    return _json(EventResult(**asdict(result)), 202)
+
+
+@bp.post("/events:batch")
+@require_scope("events:write")
+def post_events_batch() -> Any:
+    """Up to 1,000 events, each answered on its own; valid ones are stored in one transaction."""
+    body = _body()
+    if body is None:
+        return _error(400, "bad_request", "The body must be a JSON object.")
+    try:
+        batch = BatchPayload.model_validate(body)
+    except ValidationError as error:
+        return _error(422, "invalid", 'Send {"events": [1 to 1,000 events]}.', field_errors(error))
+    results: list[EventResult | None] = []
+    valid = []
+    for index, raw in enumerate(batch.events):
+        try:
+            valid.append(EventPayload.model_validate(raw).to_domain())
+            results.append(None)
+        except ValidationError as error:
+            event_id = raw.get("event_id") if isinstance(raw.get("event_id"), str) else None
+            fields = field_errors(error, prefix=f"events[{index}].")
+            results.append(EventResult(event_id=event_id, status="invalid", fields=fields))
+    stored = iter(ingest_events(db.session, valid, now=utcnow(), api_key_id=g.api_key.id))
+    db.session.commit()
+    answered = [item or EventResult(**asdict(next(stored))) for item in results]
+    counts = {s: sum(r.status == s for r in answered) for s in ("accepted", "duplicate")}
+    counts |= {s: sum(r.status == s for r in answered) for s in ("rejected", "invalid")}
+    return _json(BatchResult(results=answered, **counts), 200)
+
+
+@bp.get("/events/<path:event_id>")
+@require_scope("events:write")
+def get_event(event_id: str) -> Any:
+    """What became of an event: its invitation's status, and why it was deferred or not sent."""
+    result = event_status(db.session, event_id)
+    if result is None:
+        return _error(404, "not_found", "No event with this id.")
+    return _json(EventResult(**asdict(result)))
 
 
 @bp.get("/metrics/closed-loop")
-@require_api_key_or_manager
+@require_scope("metrics:read", managers_too=True)
 def closed_loop_metrics() -> Any:
-    return jsonify(asdict(closed_loop(db.session)))
+    return _json(ClosedLoopBody(**asdict(closed_loop(db.session))))
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    return jsonify(openapi_document())

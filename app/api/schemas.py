@@ -1,12 +1,36 @@
-"""The shapes bank systems send, validated strictly so errors name the field at fault."""
+"""The shapes bank systems send and receive, validated strictly so errors name the field.
+
+The same models give the OpenAPI document its schemas, so the document cannot drift from
+what the endpoints accept and answer.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from zoneinfo import available_timezones
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationError,
+)
 
 from app.services.events import CustomerIn, EventIn
+
+MAX_BATCH = 1000
+
+
+def _known_zone(name: str) -> str:
+    if name not in _ZONES:
+        raise ValueError("unknown IANA time zone, e.g. Asia/Shanghai")
+    return name
+
+
+_ZONES = available_timezones()
 
 
 class _Strict(BaseModel):
@@ -19,6 +43,7 @@ class CustomerPayload(_Strict):
     name: str = Field(default="", max_length=200)
     locale: Literal["en", "zh-CN"] = "en"
     segment: Literal["mass", "private", "vip", "business"] = "mass"
+    timezone: Annotated[str, AfterValidator(_known_zone)] | None = None
 
 
 class EventPayload(_Strict):
@@ -29,25 +54,70 @@ class EventPayload(_Strict):
     attributes: dict[str, Any] = Field(default_factory=dict)
 
     def to_domain(self) -> EventIn:
-        locale = "zh_CN" if self.customer.locale == "zh-CN" else "en"
+        customer = self.customer
         return EventIn(
             event_id=self.event_id,
             touchpoint=self.touchpoint,
             customer=CustomerIn(
-                external_id=self.customer.external_id,
-                email=self.customer.email,
-                name=self.customer.name,
-                locale=locale,
-                segment=self.customer.segment,
+                external_id=customer.external_id,
+                email=customer.email,
+                name=customer.name,
+                locale="zh_CN" if customer.locale == "zh-CN" else "en",
+                segment=customer.segment,
+                timezone=customer.timezone,
             ),
             occurred_at=self.occurred_at,
             attributes=self.attributes,
         )
 
 
-def field_errors(error: ValidationError) -> list[dict[str, str]]:
-    """Pydantic's errors as `{"field": "customer.email", "message": ...}` items."""
+class BatchPayload(_Strict):
+    events: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: str
+    message: str
+    fields: list[FieldError] = Field(default_factory=list)
+
+
+class EventResult(BaseModel):
+    event_id: str | None
+    status: Literal["accepted", "duplicate", "rejected", "invalid"]
+    invitation_id: int | None = None
+    invitation_status: (
+        Literal["scheduled", "deferred", "sent", "answered", "expired", "suppressed"] | None
+    ) = None
+    reason: str = ""
+    fields: list[FieldError] = Field(default_factory=list)
+
+
+class BatchResult(BaseModel):
+    accepted: int
+    duplicate: int
+    rejected: int
+    invalid: int
+    results: list[EventResult]
+
+
+class ClosedLoopBody(BaseModel):
+    cases_total: int
+    cases_closed: int
+    closure_rate: float | None
+    median_hours_to_close: float | None
+
+
+def field_errors(error: ValidationError, prefix: str = "") -> list[FieldError]:
+    """Pydantic's errors as `customer.email`-style fields with a readable message."""
     return [
-        {"field": ".".join(str(part) for part in item["loc"]) or "body", "message": item["msg"]}
+        FieldError(
+            field=prefix + (".".join(str(part) for part in item["loc"]) or "body"),
+            message=item["msg"],
+        )
         for item in error.errors(include_url=False)
     ]

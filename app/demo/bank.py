@@ -51,71 +51,30 @@ class DemoTouchpoint(NamedTuple):
     delay_minutes: int
     topic: str  # which CFPB comments fit an English detractor here
     survey: str
+    priority: int = 50
+    send_at_local_time: str | None = None
+    sampling_rate: float = 1.0
+    overrides_fatigue: bool = False
 
 
+# fmt: off
 TOUCHPOINTS = [
-    DemoTouchpoint(
-        "account_opening",
-        "Account opening",
-        "开户",
-        "onboarding",
-        1,
-        "retail_branches",
-        60,
-        "accounts",
-        NPS,
-    ),
-    DemoTouchpoint(
-        "card_activation", "Card activation", "卡片激活", "onboarding", 2, "cards", 30, "cards", NPS
-    ),
-    DemoTouchpoint(
-        "mobile_app",
-        "Mobile app",
-        "手机银行",
-        "everyday_banking",
-        3,
-        "digital_banking",
-        0,
-        "transfers",
-        NPS,
-    ),
-    DemoTouchpoint(
-        "branch_visit",
-        "Branch visit",
-        "网点到访",
-        "everyday_banking",
-        4,
-        "retail_branches",
-        120,
-        "accounts",
-        NPS,
-    ),
-    DemoTouchpoint(
-        "call_centre",
-        "Call-centre call",
-        "客服来电",
-        "service",
-        5,
-        "call_centre",
-        30,
-        "complaints",
-        CSAT,
-    ),
-    DemoTouchpoint(
-        "loan_approval", "Loan approval", "贷款审批", "borrowing", 6, "loans", 720, "loans", NPS
-    ),
-    DemoTouchpoint(
-        "complaint_resolution",
-        "Complaint resolution",
-        "投诉处理",
-        "service",
-        7,
-        "complaints",
-        60,
-        "complaints",
-        CSAT,
-    ),
+    DemoTouchpoint("account_opening", "Account opening", "开户", "onboarding", 1,
+                   "retail_branches", 60, "accounts", NPS, priority=60),
+    DemoTouchpoint("card_activation", "Card activation", "卡片激活", "onboarding", 2,
+                   "cards", 30, "cards", NPS, priority=40),
+    DemoTouchpoint("mobile_app", "Mobile app", "手机银行", "everyday_banking", 3,
+                   "digital_banking", 0, "transfers", NPS, priority=20, sampling_rate=0.5),
+    DemoTouchpoint("branch_visit", "Branch visit", "网点到访", "everyday_banking", 4,
+                   "retail_branches", 120, "accounts", NPS, priority=30),
+    DemoTouchpoint("call_centre", "Call-centre call", "客服来电", "service", 5,
+                   "call_centre", 30, "complaints", CSAT, priority=70),
+    DemoTouchpoint("loan_approval", "Loan approval", "贷款审批", "borrowing", 6,
+                   "loans", 60, "loans", NPS, priority=80, send_at_local_time="09:30"),
+    DemoTouchpoint("complaint_resolution", "Complaint resolution", "投诉处理", "service", 7,
+                   "complaints", 60, "complaints", CSAT, priority=90, overrides_fatigue=True),
 ]
+# fmt: on
 
 CHINESE_COMMENTS = {
     "detractor": [
@@ -199,6 +158,11 @@ def _touchpoints(session: Session, departments: dict[str, Department], report: D
                 department_id=departments[demo.department].id,
                 survey_code=demo.survey,
                 delay_minutes=demo.delay_minutes,
+                send_at_local_time=demo.send_at_local_time,
+                sampling_rate=demo.sampling_rate,
+                reminder_hours=[72],
+                priority=demo.priority,
+                overrides_fatigue=demo.overrides_fatigue,
             )
         )
         report.touchpoints += 1
@@ -244,11 +208,10 @@ def _history(
                 attributes={"branch": rng.choice(["Central", "Harbour", "Riverside", "Airport"])},
             ),
             now=occurred,
-            link_max_age=timedelta(days=14),
         )
         if progress:
             progress(number + 1, events)
-        if result.invitation_id is None or rng.random() > 0.45:
+        if result.invitation_status != "scheduled" or rng.random() > 0.45:
             continue  # most customers never answer; that is what response rates look like
         case = _answer(session, rng, result.invitation_id, touchpoint, person, comments, now)
         report.responses += case is not False

@@ -12,6 +12,7 @@ from app.models.survey import (
     Response,
     RoutingStatus,
     Survey,
+    SurveyLink,
     Touchpoint,
     TouchpointEvent,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "Role",
     "RoutingStatus",
     "Survey",
+    "SurveyLink",
     "Touchpoint",
     "TouchpointEvent",
     "User",

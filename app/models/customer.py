@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, CreatedMixin, IdMixin
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 class Customer(IdMixin, CreatedMixin, Base):
@@ -16,3 +20,5 @@ class Customer(IdMixin, CreatedMixin, Base):
     email: Mapped[str | None] = mapped_column(sa.String(254))
     locale: Mapped[str] = mapped_column(sa.String(10), default="en")
     segment: Mapped[str] = mapped_column(sa.String(20), default="mass")
+    timezone: Mapped[str] = mapped_column(sa.String(60), default=DEFAULT_TIMEZONE)
+    opted_out_at: Mapped[datetime | None]

@@ -60,5 +60,6 @@ class ApiKey(IdMixin, CreatedMixin, Base):
     name: Mapped[str] = mapped_column(sa.String(80), unique=True)
     prefix: Mapped[str] = mapped_column(sa.String(12), index=True)
     key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    scopes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]

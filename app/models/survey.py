@@ -16,6 +16,7 @@ from app.models.org import Department
 
 class InvitationStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
+    DEFERRED = "deferred"
     SENT = "sent"
     ANSWERED = "answered"
     EXPIRED = "expired"
@@ -54,6 +55,16 @@ class Touchpoint(IdMixin, CreatedMixin, Base):
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("department.id"))
     survey_code: Mapped[str] = mapped_column(sa.String(60))
     delay_minutes: Mapped[int] = mapped_column(default=0)
+    # "HH:MM": after the delay, wait for this local time (a loan approved at night is asked about
+    # the next morning); None sends as soon as the delay is over.
+    send_at_local_time: Mapped[str | None] = mapped_column(sa.String(5))
+    sampling_rate: Mapped[float] = mapped_column(default=1.0)
+    segments: Mapped[list[str] | None] = mapped_column(sa.JSON)  # None: every segment
+    expiry_days: Mapped[int] = mapped_column(default=14)
+    reminder_hours: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    priority: Mapped[int] = mapped_column(default=50)  # higher wins when asks compete
+    cooldown_days: Mapped[int] = mapped_column(default=30)
+    overrides_fatigue: Mapped[bool] = mapped_column(default=False)  # complaints
     active: Mapped[bool] = mapped_column(default=True)
 
     department: Mapped[Department] = relationship()
@@ -74,13 +85,18 @@ class TouchpointEvent(IdMixin, Base):
 
     touchpoint: Mapped[Touchpoint] = relationship()
     customer: Mapped[Customer] = relationship()
+    invitation: Mapped[Invitation | None] = relationship(back_populates="event")
 
 
 class Invitation(IdMixin, CreatedMixin, Base):
     """The ask: one per event, sent once its time comes, answered at most once."""
 
     __tablename__ = "invitation"
-    __table_args__ = (sa.Index("ix_invitation_due", "status", "send_after"),)
+    __table_args__ = (
+        sa.Index("ix_invitation_due", "status", "send_after"),
+        sa.Index("ix_invitation_reminder_due", "status", "next_reminder_at"),
+        sa.Index("ix_invitation_customer_sent", "customer_id", "sent_at"),
+    )
 
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("touchpoint_event.id"), unique=True)
     customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customer.id"), index=True)
@@ -88,8 +104,9 @@ class Invitation(IdMixin, CreatedMixin, Base):
     status: Mapped[str] = mapped_column(sa.String(20), default=InvitationStatus.SCHEDULED)
     send_after: Mapped[datetime]
     expires_at: Mapped[datetime | None]
-    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     sent_at: Mapped[datetime | None]
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    next_reminder_at: Mapped[datetime | None]
     answered_at: Mapped[datetime | None]
     claimed_until: Mapped[datetime | None]
     reason: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -99,8 +116,22 @@ class Invitation(IdMixin, CreatedMixin, Base):
 
     customer: Mapped[Customer] = relationship()
     touchpoint: Mapped[Touchpoint] = relationship()
-    event: Mapped[TouchpointEvent] = relationship()
+    event: Mapped[TouchpointEvent] = relationship(back_populates="invitation")
     survey: Mapped[Survey | None] = relationship()
+
+
+class SurveyLink(IdMixin, CreatedMixin, Base):
+    """One e-mailed link to an invitation (the first mail and each reminder have their own).
+
+    Only the token's hash is kept, so reading the database does not let anyone answer.
+    """
+
+    __tablename__ = "survey_link"
+
+    invitation_id: Mapped[int] = mapped_column(sa.ForeignKey("invitation.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+    invitation: Mapped[Invitation] = relationship()
 
 
 class Response(IdMixin, Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.models import ApiKey, Department, Role, User
 
 KEY_PREFIX = "tl_"
+USE_RESOLUTION = timedelta(minutes=1)
 
 
 class AccountError(ValueError):
@@ -70,15 +71,36 @@ def _dummy_hash() -> str:
     return generate_password_hash("timing-equaliser")
 
 
-def create_api_key(session: Session, name: str) -> tuple[ApiKey, str]:
+SCOPES = ("events:write", "metrics:read")
+
+
+def create_api_key(
+    session: Session, name: str, scopes: tuple[str, ...] = SCOPES
+) -> tuple[ApiKey, str]:
     """A new key and its secret, which is returned this once and never stored."""
     if session.scalar(sa.select(ApiKey.id).where(ApiKey.name == name)) is not None:
         raise AccountError(f"an API key named {name!r} exists already")
+    unknown = set(scopes) - set(SCOPES)
+    if unknown or not scopes:
+        raise AccountError(f"scopes must be some of {', '.join(SCOPES)}")
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
-    key = ApiKey(name=name, prefix=secret[:10], key_hash=_digest(secret))
+    key = ApiKey(name=name, prefix=secret[:10], key_hash=_digest(secret), scopes=sorted(scopes))
     session.add(key)
     session.flush()
     return key, secret
+
+
+def revoke_api_key(session: Session, name: str, *, now: datetime) -> ApiKey:
+    """Stop a key from working at once; it stays listed, marked revoked."""
+    key = session.scalar(sa.select(ApiKey).where(ApiKey.name == name))
+    if key is None:
+        raise AccountError(f"no API key named {name!r}")
+    key.revoked_at = key.revoked_at or now
+    return key
+
+
+def api_keys(session: Session) -> list[ApiKey]:
+    return list(session.scalars(sa.select(ApiKey).order_by(ApiKey.name)))
 
 
 def api_key_for(session: Session, secret: str, *, now: datetime) -> ApiKey | None:
@@ -86,8 +108,8 @@ def api_key_for(session: Session, secret: str, *, now: datetime) -> ApiKey | Non
     key = session.scalar(
         sa.select(ApiKey).where(ApiKey.key_hash == _digest(secret), ApiKey.revoked_at.is_(None))
     )
-    if key is not None:
-        key.last_used_at = now
+    if key is not None and (key.last_used_at is None or now - key.last_used_at > USE_RESOLUTION):
+        key.last_used_at = now  # to the minute: not one extra write per API request
     return key
 
 

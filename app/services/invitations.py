@@ -1,27 +1,45 @@
-"""Turning a due invitation into a signed link and a queued e-mail, in one transaction."""
+"""Sending invitations and reminders: contact rules first, then a link and a queued e-mail.
+
+The customer's row is locked (a no-op update) before their contact history is read, so two
+workers dispatching two invitations for the same customer take turns and the fatigue rule
+holds; the e-mail is queued in the same transaction as the status change.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
-from app.models import Invitation, InvitationStatus
+from app.models import Customer, Invitation, InvitationStatus, SurveyLink, Touchpoint
 from app.services.claims import claim_due
 from app.services.outbox import enqueue_email
 from app.services.surveys import current_survey
-from surveys.tokens import new_token, token_digest
+from surveys.tokens import new_token, token_digest, unsubscribe_token
+from workflows.throttling import Ask, ContactHistory, ContactPolicy, Decision, Verdict, decide
+
+WAITING = (InvitationStatus.SCHEDULED, InvitationStatus.DEFERRED)
+ASKED = (InvitationStatus.SENT, InvitationStatus.ANSWERED)
+
+
+@dataclass(frozen=True)
+class Links:
+    """What an e-mail needs to build its links."""
+
+    secret_key: str
+    base_url: str
 
 
 def claim_due_invitations(session: Session, *, now: datetime, limit: int = 100) -> list[int]:
-    """Lease the scheduled invitations whose send time has come."""
+    """Lease the scheduled or deferred invitations whose send time has come."""
     return claim_due(
         session,
         Invitation,
-        Invitation.status == InvitationStatus.SCHEDULED,
+        Invitation.status.in_(WAITING),
         Invitation.send_after <= now,
         now=now,
         limit=limit,
@@ -29,50 +47,167 @@ def claim_due_invitations(session: Session, *, now: datetime, limit: int = 100) 
 
 
 def dispatch_invitation(
-    session: Session, invitation_id: int, *, secret_key: str, base_url: str, now: datetime
-) -> bool:
-    """Issue the link and queue the e-mail; False when there was nothing (left) to send."""
+    session: Session, invitation_id: int, *, links: Links, policy: ContactPolicy, now: datetime
+) -> Verdict | None:
+    """Apply the contact rules and act on them; None when there was nothing (left) to do."""
     invitation = session.get(Invitation, invitation_id)
-    if invitation is None or invitation.status != InvitationStatus.SCHEDULED:
+    if invitation is None or invitation.status not in WAITING:
+        return None
+    session.execute(
+        sa.update(Customer)
+        .where(Customer.id == invitation.customer_id)
+        .values(id=Customer.id)
+        .execution_options(synchronize_session=False)
+    )
+    invitation.claimed_until = None
+    customer, touchpoint = invitation.customer, invitation.touchpoint
+    ask = Ask(
+        touchpoint=touchpoint.code,
+        priority=touchpoint.priority,
+        cooldown=timedelta(days=touchpoint.cooldown_days),
+        overrides_fatigue=touchpoint.overrides_fatigue,
+        expires_at=invitation.expires_at or now + timedelta(days=touchpoint.expiry_days),
+        segment=customer.segment,
+        timezone=customer.timezone,
+        opted_out=customer.opted_out_at is not None,
+    )
+    decision = decide(ask, _history(session, invitation, now), policy, now)
+    if decision.verdict == Verdict.SEND and not customer.email:
+        decision = Decision(Verdict.SUPPRESS, "customer has no e-mail address")
+    if decision.verdict == Verdict.SEND:
+        _send(session, invitation, links, now)
+    elif decision.verdict == Verdict.DEFER:
+        assert decision.at is not None
+        invitation.status, invitation.send_after = InvitationStatus.DEFERRED, decision.at
+        invitation.reason = f"deferred: {decision.reason}"
+    else:
+        invitation.status = (
+            InvitationStatus.SUPPRESSED
+            if decision.verdict == Verdict.SUPPRESS
+            else InvitationStatus.EXPIRED
+        )
+        invitation.reason = decision.reason
+    session.flush()
+    return decision.verdict
+
+
+def _history(session: Session, invitation: Invitation, now: datetime) -> ContactHistory:
+    mine = Invitation.customer_id == invitation.customer_id
+    last_sent, last_here = session.execute(
+        sa.select(
+            sa.func.max(Invitation.sent_at),
+            sa.func.max(Invitation.sent_at).filter(
+                Invitation.touchpoint_id == invitation.touchpoint_id
+            ),
+        ).where(mine, Invitation.status.in_(ASKED))
+    ).one()
+    competing = session.scalar(
+        sa.select(sa.func.max(Touchpoint.priority))
+        .join(Invitation, Invitation.touchpoint_id == Touchpoint.id)
+        .where(
+            mine,
+            Invitation.id != invitation.id,
+            Invitation.status.in_(WAITING),
+            Invitation.send_after <= now,
+        )
+    )
+    return ContactHistory(last_sent, last_here, competing)
+
+
+def _send(session: Session, invitation: Invitation, links: Links, now: datetime) -> None:
+    invitation.survey = current_survey(session, invitation.touchpoint.survey_code)
+    invitation.status, invitation.reason = InvitationStatus.SENT, ""
+    invitation.sent_at = now
+    invitation.next_reminder_at = _reminder_due(invitation, now)
+    _queue_email(session, invitation, "invitation", f"invitation:{invitation.id}", links, now)
+
+
+def claim_due_reminders(session: Session, *, now: datetime, limit: int = 100) -> list[int]:
+    """Lease sent, unanswered invitations whose next reminder is due."""
+    return claim_due(
+        session,
+        Invitation,
+        Invitation.status == InvitationStatus.SENT,
+        Invitation.next_reminder_at <= now,
+        now=now,
+        limit=limit,
+    )
+
+
+def remind(session: Session, invitation_id: int, *, links: Links, now: datetime) -> bool:
+    """Send one reminder, or stop reminding on answer, expiry or opt-out; True when sent."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.status != InvitationStatus.SENT:
         return False
     invitation.claimed_until = None
-    customer = invitation.customer
     if invitation.expires_at is not None and invitation.expires_at <= now:
-        invitation.status = InvitationStatus.EXPIRED
-        invitation.reason = "expired before it could be sent"
+        invitation.status, invitation.next_reminder_at = InvitationStatus.EXPIRED, None
+        invitation.reason = "not answered before it expired"
         return False
-    if not customer.email:
-        invitation.status = InvitationStatus.SUPPRESSED
-        invitation.reason = "customer has no e-mail address"
+    if invitation.customer.opted_out_at is not None:
+        invitation.next_reminder_at = None
+        invitation.reason = "reminders stopped: customer opted out"
         return False
-    invitation.survey = current_survey(session, invitation.touchpoint.survey_code)
-    token = new_token(secret_key, invitation.id)
-    invitation.token_hash = token_digest(token)
-    invitation.status = InvitationStatus.SENT
-    invitation.sent_at = now
+    invitation.reminders_sent += 1
+    key = f"invitation:{invitation.id}:reminder:{invitation.reminders_sent}"
+    _queue_email(session, invitation, "reminder", key, links, now)
+    invitation.next_reminder_at = _reminder_due(invitation, now)
+    return True
+
+
+def _reminder_due(invitation: Invitation, now: datetime) -> datetime | None:
+    """The next reminder's time from the touchpoint's schedule (hours after the first e-mail)."""
+    schedule = invitation.touchpoint.reminder_hours or []
+    if invitation.reminders_sent >= len(schedule) or invitation.sent_at is None:
+        return None
+    due = invitation.sent_at + timedelta(hours=schedule[invitation.reminders_sent])
+    return max(due, now)
+
+
+def _queue_email(
+    session: Session, invitation: Invitation, kind: str, key: str, links: Links, now: datetime
+) -> None:
+    """A survey e-mail with its own link, an unsubscribe link and the one-click header."""
+    customer = invitation.customer
+    token = new_token(links.secret_key, invitation.id)
+    session.add(SurveyLink(invitation_id=invitation.id, token_hash=token_digest(token)))
+    unsubscribe = f"{links.base_url}/u/{unsubscribe_token(links.secret_key, customer.id)}"
     context = {
         "customer": customer,
         "touchpoint": invitation.touchpoint,
-        "link": f"{base_url}/s/{token}",
+        "link": f"{links.base_url}/s/{token}",
+        "unsubscribe": unsubscribe,
         "expires_at": invitation.expires_at,
     }
     with force_locale(customer.locale):
-        subject = gettext("How did we do? A one-minute question from your bank")
-        body_text = render_template("email/invitation.txt", **context)
-        body_html = render_template("email/invitation.html", **context)
+        subject = (
+            gettext("How did we do? A one-minute question from your bank")
+            if kind == "invitation"
+            else gettext("A reminder: one minute to tell us how we did")
+        )
+        body_text = render_template(f"email/{kind}.txt", **context)
+        body_html = render_template(f"email/{kind}.html", **context)
+    assert customer.email is not None
     enqueue_email(
         session,
-        kind="invitation",
-        subject_key=f"invitation:{invitation.id}",
+        kind=kind,
+        subject_key=key,
         recipient=customer.email,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
         now=now,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
-    return True
 
 
 def invitation_for_token(session: Session, token_hash: str) -> Invitation | None:
     """The invitation a link opens, found by the hash the database keeps."""
-    return session.scalar(sa.select(Invitation).where(Invitation.token_hash == token_hash))
+    return session.scalar(
+        sa.select(Invitation)
+        .join(SurveyLink, SurveyLink.invitation_id == Invitation.id)
+        .where(SurveyLink.token_hash == token_hash)
+    )

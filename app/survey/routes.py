@@ -7,9 +7,10 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from app.extensions import db
+from app.extensions import csrf, db
 from app.locale import current_language
-from app.models import Invitation, utcnow
+from app.models import Customer, Invitation, utcnow
+from app.services.contacts import opt_out
 from app.services.invitations import invitation_for_token
 from app.services.responses import (
     LinkUnusable,
@@ -20,7 +21,7 @@ from app.services.responses import (
 )
 from app.services.surveys import definition_of
 from app.survey.forms import form_class
-from surveys.tokens import invitation_id_from, token_digest
+from surveys.tokens import customer_id_from, invitation_id_from, token_digest
 
 bp = Blueprint("survey", __name__)
 
@@ -76,6 +77,21 @@ def draft(token: str) -> Any:
     save_draft(invitation, request.form.to_dict(flat=False), now=utcnow())
     db.session.commit()
     return "", 204
+
+
+@bp.route("/u/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the credential; mail clients' one-click POST has no form
+def unsubscribe(token: str) -> Any:
+    customer_id = customer_id_from(current_app.config["SECRET_KEY"], token)
+    customer = db.session.get(Customer, customer_id) if customer_id else None
+    if customer is None:
+        abort(404)
+    g.page_locale = customer.locale
+    if request.method == "GET":
+        return render_template("survey/unsubscribe.html")
+    opt_out(db.session, customer.id, now=utcnow())
+    db.session.commit()
+    return render_template("survey/unsubscribed.html")
 
 
 def _multidict(draft: dict[str, list[str]]) -> MultiDict[str, str]:

@@ -1,23 +1,38 @@
+"""The events API as a bank system meets it, every answer checked against the OpenAPI document."""
+
+from datetime import timedelta
+from typing import ClassVar
+
 import pytest
 import sqlalchemy as sa
 
-from app.models import Customer, Invitation, TouchpointEvent
-from app.services.accounts import create_api_key
+from app.models import Customer, Invitation, TouchpointEvent, utcnow
+from app.services.accounts import create_api_key, revoke_api_key
+from tests.app.openapi_check import assert_matches_openapi
 from tests.factories import TouchpointFactory
 
 
 @pytest.fixture
-def api(client, session):
+def bank(client, session):
+    """A bank system with a key; `bank.post(path, body)` checks each answer against OpenAPI."""
     TouchpointFactory(code="branch_visit", delay_minutes=120)
     _key, secret = create_api_key(session, "core-banking")
     session.commit()
-    headers = {"Authorization": f"Bearer {secret}"}
 
-    def post(body, **kwargs):
-        return client.post("/api/v1/events", json=body, headers=headers, **kwargs)
+    class Bank:
+        headers: ClassVar[dict[str, str]] = {"Authorization": f"Bearer {secret}"}
 
-    post.headers = headers
-    return post
+        def post(self, body, path="/api/v1/events", **kwargs):
+            response = client.post(path, json=body, headers=self.headers, **kwargs)
+            assert_matches_openapi(path, "post", response)
+            return response
+
+        def get(self, path, documented_as):
+            response = client.get(path, headers=self.headers)
+            assert_matches_openapi(documented_as, "get", response)
+            return response
+
+    return Bank()
 
 
 def event(**overrides):
@@ -30,8 +45,9 @@ def event(**overrides):
             "name": "陈美",
             "locale": "zh-CN",
             "segment": "vip",
+            "timezone": "Asia/Shanghai",
         },
-        "occurred_at": "2026-11-20T10:00:00+08:00",
+        "occurred_at": (utcnow() - timedelta(hours=1)).isoformat(),
         "attributes": {"branch": "Central"},
     }
     body.update(overrides)
@@ -42,32 +58,37 @@ def count(session, model):
     return session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def test_an_event_is_accepted_and_schedules_an_invitation(api, session):
-    result = api(event())
+def test_an_event_is_accepted_and_schedules_an_invitation(bank, session):
+    result = bank.post(event())
     assert result.status_code == 202
     body = result.get_json()
-    assert body["status"] == "accepted" and body["event_id"] == "evt-1001"
+    assert (body["status"], body["invitation_status"]) == ("accepted", "scheduled")
     invitation = session.get(Invitation, body["invitation_id"])
-    assert invitation.status == "scheduled"
     assert invitation.customer.locale == "zh_CN" and invitation.customer.segment == "vip"
 
 
-def test_a_repeated_event_id_is_a_duplicate_and_creates_nothing(api, session):
-    first = api(event()).get_json()
-    second = api(event(attributes={"branch": "Elsewhere"}))
+def test_a_repeated_event_id_is_a_duplicate_and_creates_nothing(bank, session):
+    first = bank.post(event()).get_json()
+    second = bank.post(event(attributes={"branch": "Elsewhere"}))
     assert second.status_code == 202
     assert second.get_json() == {**first, "status": "duplicate"}
     assert count(session, TouchpointEvent) == 1 and count(session, Invitation) == 1
 
 
-def test_the_send_time_follows_the_touchpoint_delay(api, session):
-    body = api(event(occurred_at="2099-01-01T08:00:00+08:00")).get_json()
+def test_the_send_time_follows_the_touchpoint_delay(bank, session):
+    body = bank.post(event(occurred_at="2099-01-01T08:00:00+08:00")).get_json()
     invitation = session.get(Invitation, body["invitation_id"])
     assert invitation.send_after.isoformat() == "2099-01-01T02:00:00+00:00"
 
 
-def test_bad_json_is_a_400(api):
-    result = api(None, data="{not json", content_type="application/json")
+def test_an_event_older_than_its_survey_window_is_recorded_as_expired(bank, session):
+    body = bank.post(event(occurred_at="2020-01-01T08:00:00+08:00")).get_json()
+    assert body["invitation_status"] == "expired"
+    assert "window closed" in body["reason"]
+
+
+def test_bad_json_is_a_400(bank):
+    result = bank.post(None, data="{not json", content_type="application/json")
     assert result.status_code == 400
     assert "JSON" in result.get_json()["message"]
 
@@ -79,18 +100,19 @@ def test_bad_json_is_a_400(api):
         (event(customer={"email": "x@example.com"}), "customer.external_id"),
         (event(occurred_at="2026-11-20T10:00:00"), "occurred_at"),
         (event(customer={**event()["customer"], "email": "not-an-email"}), "customer.email"),
+        (event(customer={**event()["customer"], "timezone": "Mars/Olympus"}), "customer.timezone"),
         (event(surprise=1), "surprise"),
     ],
 )
-def test_invalid_events_name_the_field(api, session, body, field):
-    result = api(body)
+def test_invalid_events_name_the_field(bank, session, body, field):
+    result = bank.post(body)
     assert result.status_code == 422
     assert field in [item["field"] for item in result.get_json()["fields"]]
     assert count(session, TouchpointEvent) == 0
 
 
-def test_an_unknown_touchpoint_is_refused_by_name(api, session):
-    result = api(event(touchpoint="moon_landing"))
+def test_an_unknown_touchpoint_is_refused_by_name(bank, session):
+    result = bank.post(event(touchpoint="moon_landing"))
     assert result.status_code == 422
     assert result.get_json()["fields"][0]["field"] == "touchpoint"
     assert count(session, Customer) == 0
@@ -101,4 +123,95 @@ def test_without_a_valid_key_nothing_is_accepted(client, session, header):
     headers = {"Authorization": header} if header else {}
     result = client.post("/api/v1/events", json=event(), headers=headers)
     assert result.status_code == 401
+    assert_matches_openapi("/api/v1/events", "post", result)
     assert count(session, TouchpointEvent) == 0
+
+
+def test_a_revoked_key_stops_working_at_once(bank, session):
+    assert bank.post(event()).status_code == 202
+    revoke_api_key(session, "core-banking", now=utcnow())
+    session.commit()
+    assert bank.post(event(event_id="evt-2")).status_code == 401
+
+
+def test_a_key_without_the_scope_is_forbidden(client, session):
+    TouchpointFactory(code="branch_visit")
+    _key, secret = create_api_key(session, "bi-reader", ("metrics:read",))
+    session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.post("/api/v1/events", json=event(), headers=headers).status_code == 403
+    assert client.get("/api/v1/metrics/closed-loop", headers=headers).status_code == 200
+
+
+def test_a_batch_answers_each_event_on_its_own(bank, session):
+    bank.post(event(event_id="seen-before"))
+    batch = [
+        event(event_id="b-1"),
+        event(event_id="seen-before"),
+        event(event_id="b-2", touchpoint="moon_landing"),
+        {"event_id": "b-3", "touchpoint": "branch_visit"},
+        event(event_id="b-1"),
+        event(event_id="b-4", customer={**event()["customer"], "external_id": "CUST-2"}),
+    ]
+    result = bank.post({"events": batch}, path="/api/v1/events:batch")
+    assert result.status_code == 200
+    body = result.get_json()
+    assert [r["status"] for r in body["results"]] == [
+        "accepted",
+        "duplicate",
+        "rejected",
+        "invalid",
+        "duplicate",
+        "accepted",
+    ]
+    assert body["results"][3]["fields"][0]["field"].startswith("events[3].")
+    assert (body["accepted"], body["duplicate"], body["rejected"], body["invalid"]) == (2, 2, 1, 1)
+    assert count(session, TouchpointEvent) == 3
+
+
+@pytest.mark.parametrize("events", [[], [event()] * 1001])
+def test_an_empty_or_oversized_batch_is_refused(bank, session, events):
+    result = bank.post({"events": events}, path="/api/v1/events:batch")
+    assert result.status_code == 422
+    assert count(session, TouchpointEvent) == 0
+
+
+def test_ten_thousand_events_arrive_in_ten_batches(bank, session):
+    for batch in range(10):
+        events = [
+            event(
+                event_id=f"bulk-{batch}-{n}",
+                customer={**event()["customer"], "external_id": f"C-{(batch * 1000 + n) % 2500}"},
+            )
+            for n in range(1000)
+        ]
+        body = bank.post({"events": events}, path="/api/v1/events:batch").get_json()
+        assert body["accepted"] == 1000
+    assert count(session, TouchpointEvent) == 10_000
+    assert count(session, Invitation) == 10_000
+    assert count(session, Customer) == 2500
+
+
+def test_the_fate_of_an_event_can_be_asked_for(bank, session):
+    TouchpointFactory(code="app_login", sampling_rate=0.0)
+    session.commit()
+    bank.post(event(event_id="sampled-out", touchpoint="app_login"))
+    body = bank.get("/api/v1/events/sampled-out", "/api/v1/events/{event_id}").get_json()
+    assert (body["invitation_status"], body["reason"]) == ("suppressed", "not sampled (0%)")
+    missing = bank.get("/api/v1/events/never-sent", "/api/v1/events/{event_id}")
+    assert missing.status_code == 404
+
+
+def test_a_segment_that_is_not_surveyed_is_recorded_with_its_reason(bank, session):
+    TouchpointFactory(code="private_review", segments=["private"])
+    session.commit()
+    body = bank.post(event(touchpoint="private_review")).get_json()
+    assert (body["invitation_status"], body["reason"]) == ("suppressed", "segment not surveyed")
+
+
+def test_the_openapi_document_describes_every_api_route(app, client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    documented = {path.replace("{event_id}", "<path:event_id>") for path in document["paths"]}
+    routes = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    assert routes == documented

@@ -8,9 +8,15 @@ import sqlalchemy as sa
 from app.models import Answer, Invitation, Response, utcnow
 from app.services.surveys import sync_surveys
 from surveys.definitions import all_definitions
-from surveys.tokens import new_token, token_digest
+from surveys.tokens import new_token
 from tests.conftest import csrf_token
-from tests.factories import CustomerFactory, EventFactory, InvitationFactory, TouchpointFactory
+from tests.factories import (
+    CustomerFactory,
+    EventFactory,
+    InvitationFactory,
+    TouchpointFactory,
+    survey_link,
+)
 
 
 @pytest.fixture
@@ -24,10 +30,9 @@ def link(app, session):
             touchpoint=TouchpointFactory(survey_code=survey),
         )
         invitation = InvitationFactory(event=event, **invitation_fields)
-        token = new_token(app.config["SECRET_KEY"], invitation.id)
-        invitation.token_hash = token_digest(token)
+        path = survey_link(app.config["SECRET_KEY"], invitation)
         session.commit()
-        return f"/s/{token}"
+        return path
 
     return make
 

@@ -1,7 +1,9 @@
 """The whole loop once, as its users meet it: bank system, customer's inbox, staff, manager."""
 
 import re
+from datetime import timedelta
 
+from app.models import utcnow
 from app.services.accounts import create_api_key
 from app.services.surveys import sync_surveys
 from tests.conftest import body_of, csrf_token, login
@@ -31,7 +33,7 @@ def test_an_event_becomes_a_survey_a_case_and_a_closed_loop(
                 "locale": "zh-CN",
                 "segment": "vip",
             },
-            "occurred_at": "2026-01-05T09:00:00+08:00",
+            "occurred_at": (utcnow() - timedelta(hours=3)).isoformat(),
         },
     )
     assert accepted.status_code == 202

@@ -4,21 +4,25 @@ import sqlalchemy as sa
 
 from app.models import Response
 from app.services.surveys import sync_surveys
-from surveys.tokens import new_token, token_digest
-from tests.factories import CustomerFactory, EventFactory, InvitationFactory, TouchpointFactory
+from tests.factories import (
+    CustomerFactory,
+    EventFactory,
+    InvitationFactory,
+    TouchpointFactory,
+    survey_link,
+)
 
 
-def survey_link(app, session, live_server, locale="zh_CN", survey="touchpoint_nps"):
+def open_survey(app, session, live_server, locale="zh_CN", survey="touchpoint_nps"):
     sync_surveys(session)
     event = EventFactory(
         customer=CustomerFactory(locale=locale),
         touchpoint=TouchpointFactory(survey_code=survey, name_zh="贷款审批"),
     )
     invitation = InvitationFactory(event=event)
-    token = new_token(app.config["SECRET_KEY"], invitation.id)
-    invitation.token_hash = token_digest(token)
+    path = survey_link(app.config["SECRET_KEY"], invitation)
     session.commit()
-    return f"{live_server}/s/{token}"
+    return live_server + path
 
 
 def responses(session):
@@ -27,7 +31,7 @@ def responses(session):
 
 
 def test_a_chinese_customer_answers_on_a_phone(app, session, live_server, phone, tmp_path):
-    phone.goto(survey_link(app, session, live_server))
+    phone.goto(open_survey(app, session, live_server))
     assert phone.locator("html").get_attribute("lang") == "zh-CN"
     assert phone.get_by_text("经过这次体验").is_visible()
     follow_up = phone.locator("#q-what_went_wrong")
@@ -47,7 +51,7 @@ def test_a_chinese_customer_answers_on_a_phone(app, session, live_server, phone,
 
 
 def test_a_promoter_never_sees_the_detractor_questions(app, session, live_server, phone):
-    phone.goto(survey_link(app, session, live_server, locale="en"))
+    phone.goto(open_survey(app, session, live_server, locale="en"))
     phone.locator("label", has=phone.locator("#nps-10")).tap()
     assert phone.locator("#q-what_went_wrong").is_hidden()
     phone.locator("label", has=phone.locator("#nps-2")).tap()
@@ -55,7 +59,7 @@ def test_a_promoter_never_sees_the_detractor_questions(app, session, live_server
 
 
 def test_score_buttons_are_big_enough_to_tap(app, session, live_server, phone):
-    phone.goto(survey_link(app, session, live_server))
+    phone.goto(open_survey(app, session, live_server))
     for label in phone.locator(".scale label").all():
         box = label.bounding_box()
         assert box["height"] >= 44 and box["width"] >= 44
@@ -63,7 +67,7 @@ def test_score_buttons_are_big_enough_to_tap(app, session, live_server, phone):
 
 def test_the_survey_works_from_the_keyboard(app, session, live_server, chromium):
     page = chromium.new_page()
-    page.goto(survey_link(app, session, live_server, locale="en"))
+    page.goto(open_survey(app, session, live_server, locale="en"))
     page.locator("#nps-0").focus()
     for _ in range(8):
         page.keyboard.press("ArrowRight")
@@ -82,7 +86,7 @@ def test_without_javascript_every_question_shows_and_the_answer_is_stored(
 ):
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(survey_link(app, session, live_server, locale="en"))
+    page.goto(open_survey(app, session, live_server, locale="en"))
     assert page.locator("#q-what_went_wrong").is_visible()
     assert page.get_by_text("Answer only if it applies").first.is_visible()
     page.locator("label", has=page.locator("#nps-9")).click()
@@ -95,7 +99,7 @@ def test_without_javascript_every_question_shows_and_the_answer_is_stored(
 
 
 def test_answers_given_so_far_survive_leaving_the_page(app, session, live_server, phone):
-    url = survey_link(app, session, live_server, locale="en")
+    url = open_survey(app, session, live_server, locale="en")
     phone.goto(url)
     phone.locator("label", has=phone.locator("#nps-5")).tap()
     with phone.expect_response(lambda r: r.url.endswith("/draft") and r.status == 204):

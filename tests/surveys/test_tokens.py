@@ -22,3 +22,13 @@ def test_the_database_keeps_a_digest_not_the_token():
     token = new_token("secret", 7)
     assert token_digest(token) != token
     assert len(token_digest(token)) == 64
+
+
+def test_unsubscribe_tokens_name_the_customer_and_cannot_open_a_survey():
+    from surveys.tokens import customer_id_from, unsubscribe_token
+
+    token = unsubscribe_token("secret", 12)
+    assert customer_id_from("secret", token) == 12
+    assert invitation_id_from("secret", token) is None
+    assert customer_id_from("secret", new_token("secret", 12)) is None
+    assert customer_id_from("other", token) is None

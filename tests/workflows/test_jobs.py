@@ -57,7 +57,8 @@ def test_a_claim_leases_rows_and_an_expired_lease_frees_them(app, session):
 
 def test_invitations_wait_for_their_send_time(app, session):
     scheduled_invitations(session, 1, send_after=utcnow() + timedelta(hours=2))
-    assert send_invitations() == {"invitations_sent": 0}
+    assert send_invitations()["invitations_sent"] == 0
+    assert session.scalar(sa.select(Invitation.status)) == "scheduled"
 
 
 def test_an_expired_or_unreachable_invitation_is_not_sent_and_says_why(app, session):
@@ -67,7 +68,12 @@ def test_an_expired_or_unreachable_invitation_is_not_sent_and_says_why(app, sess
         status="scheduled", event=EventFactory(customer=CustomerFactory(email=None))
     )
     session.commit()
-    assert send_invitations() == {"invitations_sent": 0}
+    assert send_invitations() == {
+        "invitations_sent": 0,
+        "deferred": 0,
+        "suppressed": 1,
+        "expired": 1,
+    }
     session.expire_all()
     assert (expired.status, no_email.status) == ("expired", "suppressed")
     assert "e-mail" in no_email.reason

@@ -1,0 +1,108 @@
+"""The OpenAPI 3.1 document of the API, built from the same pydantic models the views use."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from pydantic.json_schema import models_json_schema
+
+from app.api.schemas import (
+    BatchPayload,
+    BatchResult,
+    ClosedLoopBody,
+    ErrorBody,
+    EventPayload,
+    EventResult,
+)
+
+MODELS = (EventPayload, BatchPayload, EventResult, BatchResult, ClosedLoopBody, ErrorBody)
+BEARER = [{"bearer": []}]
+
+
+def _ref(model: type) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _json(model: type, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    texts = {
+        400: "Not a JSON object",
+        401: "No valid API key",
+        403: "The key lacks the scope",
+        404: "Not found",
+        422: "Invalid, with the fields at fault",
+    }
+    return {str(code): _json(ErrorBody, texts[code]) for code in codes}
+
+
+@functools.cache
+def openapi_document() -> dict[str, Any]:
+    _, schemas = models_json_schema(
+        [
+            (model, "validation" if model in (EventPayload, BatchPayload) else "serialization")
+            for model in MODELS
+        ],
+        ref_template="#/components/schemas/{model}",
+    )
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Touchloop API", "version": "1"},
+        "components": {
+            "schemas": schemas["$defs"],
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": BEARER,
+        "paths": {
+            "/api/v1/events": {
+                "post": {
+                    "summary": "Report one touchpoint event (idempotent on event_id)",
+                    "requestBody": {"required": True, **_json(EventPayload, "The event")},
+                    "responses": {
+                        "202": _json(EventResult, "Accepted, or a duplicate of an earlier one"),
+                        **_errors(400, 401, 403, 422),
+                    },
+                }
+            },
+            "/api/v1/events:batch": {
+                "post": {
+                    "summary": "Report up to 1,000 events, each answered on its own",
+                    "requestBody": {"required": True, **_json(BatchPayload, "The events")},
+                    "responses": {
+                        "200": _json(BatchResult, "One result per event, in order"),
+                        **_errors(400, 401, 403, 422),
+                    },
+                }
+            },
+            "/api/v1/events/{event_id}": {
+                "get": {
+                    "summary": "What became of an event: invitation status and reason",
+                    "parameters": [
+                        {
+                            "name": "event_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {"200": _json(EventResult, "The event"), **_errors(401, 403, 404)},
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {"200": {"description": "OpenAPI 3.1"}},
+                }
+            },
+            "/api/v1/metrics/closed-loop": {
+                "get": {
+                    "summary": "Cases opened and closed, closure rate, median hours to close",
+                    "responses": {"200": _json(ClosedLoopBody, "The figures"), **_errors(401, 403)},
+                }
+            },
+        },
+    }
