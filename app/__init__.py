@@ -108,4 +108,4 @@ def start_embedded_scheduler(app: Flask) -> None:
 
     from workflows.scheduler import configure
 
-    configure(BackgroundScheduler(daemon=True), app).start()
+    configure(BackgroundScheduler(daemon=True), app, persistent=False).start()

@@ -69,6 +69,7 @@ class Config:
         self.MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
         self.SCHEDULER_EMBEDDED = _bool("SCHEDULER_EMBEDDED", False)
         self.WORKFLOW_TICK_SECONDS = int(os.environ.get("WORKFLOW_TICK_SECONDS", "10"))
+        self.WORKER_ID = os.environ.get("WORKER_ID", "main")
         self.CONTACT_POLICY = _contact_policy()
         self.DEV_OUTBOX_PAGE = _bool("DEV_OUTBOX_PAGE", False)
         self.BABEL_DEFAULT_LOCALE = "en"

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import time
@@ -212,3 +215,36 @@ def body_of(message: Message, subtype: str = "plain") -> str:
 
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def start_worker(app: Flask, **env: str) -> subprocess.Popen[str]:
+    """`flask --app wsgi worker` as its own process against the test database."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+        cwd=REPO,
+        env={
+            **os.environ,
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "BASE_URL": app.config["BASE_URL"],
+            "WORKFLOW_TICK_SECONDS": "1",
+            "QUIET_HOURS": "00:00-00:00",
+            "MAIL_SERVER": "",
+            **env,
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def stop_worker(worker: subprocess.Popen[str]) -> str:
+    """SIGTERM, as a service manager stops it; its output, for assertions and diagnosis."""
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+    try:
+        output, _ = worker.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        output, _ = worker.communicate()
+    return output

@@ -28,7 +28,7 @@ def run_once_command() -> None:
 def worker_command() -> None:
     """Run the workflow jobs on the clock until stopped (SIGTERM or Ctrl-C stop it cleanly)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    scheduler = configure(BlockingScheduler(), app)
+    scheduler = configure(BlockingScheduler(), app, persistent=True)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         click.echo("worker: stopping after the running jobs finish")

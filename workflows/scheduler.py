@@ -1,8 +1,10 @@
 """The workflow clock: APScheduler running every job on an interval.
 
-APScheduler 3 must run in exactly one process per job store (see STACK.md), so it runs in the
-dedicated `flask worker` process, or embedded in the one-process `make run`. The jobs claim their
-rows in the database, so two workers overlapping by mistake still do no work twice.
+APScheduler 3 must run in exactly one process per job store (see STACK.md), so the dedicated
+`flask worker` keeps its jobs in a table of its own (`apscheduler_jobs_<WORKER_ID>`): a
+restarted worker finds its schedule and runs a missed tick once. Two workers with different
+ids may run side by side; the jobs claim their rows in the database, so neither does work twice.
+`make run` embeds a scheduler with an in-memory store instead.
 """
 
 from __future__ import annotations
@@ -10,36 +12,51 @@ from __future__ import annotations
 import logging
 from datetime import UTC
 
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from flask import Flask
 
 from workflows.jobs import JOBS, run_job
 
 log = logging.getLogger(__name__)
+_app: Flask | None = None
 
 
-def tick(app: Flask, name: str) -> None:
+def tick(name: str) -> None:
     """One run of one job inside the app's context, logging what it did."""
-    with app.app_context():
+    assert _app is not None, "configure() sets the app before the scheduler starts"
+    with _app.app_context():
         result = run_job(name)
     if any(result.values()):
         log.info("%s: %s", name, result)
 
 
-def configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
+def configure(scheduler: BaseScheduler, app: Flask, *, persistent: bool) -> BaseScheduler:
     """Add every job with an explicit id.
 
-    coalesce: a worker that was paused runs a late job once, not once per missed tick.
+    coalesce: a worker that was stopped or paused runs a late job once, not once per missed tick.
     misfire_grace_time: a tick up to a whole interval late still runs instead of being dropped.
     max_instances=1: a slow run is never overlapped by the next tick of the same job.
     """
+    global _app
+    _app = app
     seconds = app.config["WORKFLOW_TICK_SECONDS"]
+    store = (
+        SQLAlchemyJobStore(
+            url=app.config["SQLALCHEMY_DATABASE_URI"],
+            tablename=f"apscheduler_jobs_{app.config['WORKER_ID']}",
+        )
+        if persistent
+        else MemoryJobStore()
+    )
     scheduler.configure(
         timezone=UTC,
+        jobstores={"default": store},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": seconds},
     )
     for name in JOBS:
         scheduler.add_job(
-            tick, "interval", seconds=seconds, id=name, args=[app, name], replace_existing=True
+            tick, "interval", seconds=seconds, id=name, args=[name], replace_existing=True
         )
     return scheduler

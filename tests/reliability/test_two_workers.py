@@ -1,0 +1,32 @@
+"""Two worker processes over the same due rows: every e-mail sent once, none missing."""
+
+import time
+from collections import Counter
+
+import sqlalchemy as sa
+
+from app.models import OutboxMessage
+from tests.conftest import start_worker, stop_worker
+from tests.factories import scheduled_invitations
+
+DUE = 300
+
+
+def test_two_workers_send_every_invitation_exactly_once(app, session, smtp_server):
+    scheduled_invitations(session, DUE)
+    mail = {"MAIL_SERVER": smtp_server.host, "MAIL_PORT": str(smtp_server.port)}
+    workers = [start_worker(app, WORKER_ID=name, **mail) for name in ("a", "b")]
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(smtp_server.messages) < DUE:
+            time.sleep(0.5)
+        time.sleep(2)  # a duplicate would arrive now
+    finally:
+        outputs = [stop_worker(worker) for worker in workers]
+    recipients = Counter(message["To"] for message in smtp_server.messages)
+    assert len(recipients) == DUE, outputs  # no gaps
+    assert max(recipients.values()) == 1  # no duplicates
+    session.expire_all()
+    attempts = session.scalars(sa.select(OutboxMessage.attempts)).all()
+    assert len(attempts) == DUE and set(attempts) == {1}
+    assert all(worker.returncode == 0 for worker in workers), outputs
