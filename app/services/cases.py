@@ -17,6 +17,7 @@ from app.models import (
     User,
 )
 from app.services.claims import claim_due
+from surveys.sentiment import analyse
 from workflows.lifecycle import check_transition
 from workflows.routing import ResponseFacts, route
 
@@ -39,6 +40,10 @@ def route_response(session: Session, response_id: int, *, now: datetime) -> Case
         return None
     response.routing_status = RoutingStatus.ROUTED
     response.claimed_until = None
+    if response.comment and response.polarity is None:
+        # Here, in the worker, not in the web request: SnowNLP takes seconds to import.
+        sentiment = analyse(response.comment)
+        response.polarity, response.comment_language = sentiment.polarity, sentiment.language
     decision = route(
         ResponseFacts(
             nps=response.nps,

@@ -98,3 +98,15 @@ def test_routing_twice_opens_one_case(app, session):
     session.execute(sa.update(Response).values(routing_status="pending"))
     session.commit()
     assert route_responses() == {"cases_opened": 0}
+
+
+def test_routing_stores_the_sentiment_of_the_comment(app, session):
+    sync_surveys(session)
+    for comment in ("The app keeps crashing and nobody helps, terrible", "柜员非常耐心，服务很好"):
+        answers = {"nps": 5, "comment": comment}
+        record_response(session, InvitationFactory(), answers, language="en", now=utcnow())
+    session.commit()
+    route_responses()
+    session.expire_all()
+    analysed = {r.comment_language: r.polarity for r in session.scalars(sa.select(Response))}
+    assert analysed["en"] < 0 < analysed["zh-CN"]
