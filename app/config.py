@@ -70,6 +70,8 @@ class Config:
         self.SCHEDULER_EMBEDDED = _bool("SCHEDULER_EMBEDDED", False)
         self.WORKFLOW_TICK_SECONDS = int(os.environ.get("WORKFLOW_TICK_SECONDS", "10"))
         self.WORKER_ID = os.environ.get("WORKER_ID", "main")
+        # How long a claimed row stays a worker's; a killed worker's rows return after this.
+        self.WORKFLOW_LEASE_SECONDS = int(os.environ.get("WORKFLOW_LEASE_SECONDS", "300"))
         self.CONTACT_POLICY = _contact_policy()
         self.DEV_OUTBOX_PAGE = _bool("DEV_OUTBOX_PAGE", False)
         self.BABEL_DEFAULT_LOCALE = "en"

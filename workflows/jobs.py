@@ -10,6 +10,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import timedelta
 
 from flask import current_app
 
@@ -31,7 +32,8 @@ log = logging.getLogger(__name__)
 
 
 def _claim(claim: Callable[..., list[int]]) -> list[int]:
-    ids = claim(db.session, now=utcnow())
+    lease = timedelta(seconds=current_app.config["WORKFLOW_LEASE_SECONDS"])
+    ids = claim(db.session, now=utcnow(), lease=lease)
     db.session.commit()
     return ids
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -16,13 +16,15 @@ from app.models import (
     RoutingStatus,
     User,
 )
-from app.services.claims import claim_due
+from app.services.claims import DEFAULT_LEASE, claim_due
 from surveys.sentiment import analyse
 from workflows.lifecycle import check_transition
 from workflows.routing import ResponseFacts, route
 
 
-def claim_unrouted(session: Session, *, now: datetime, limit: int = 100) -> list[int]:
+def claim_unrouted(
+    session: Session, *, now: datetime, limit: int = 100, lease: timedelta = DEFAULT_LEASE
+) -> list[int]:
     """Lease responses that routing has not looked at yet."""
     return claim_due(
         session,
@@ -30,6 +32,7 @@ def claim_unrouted(session: Session, *, now: datetime, limit: int = 100) -> list
         Response.routing_status == RoutingStatus.PENDING,
         now=now,
         limit=limit,
+        lease=lease,
     )
 
 

@@ -16,7 +16,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
 from app.models import Customer, Invitation, InvitationStatus, SurveyLink, Touchpoint
-from app.services.claims import claim_due
+from app.services.claims import DEFAULT_LEASE, claim_due
 from app.services.outbox import enqueue_email
 from app.services.surveys import current_survey
 from surveys.tokens import new_token, token_digest, unsubscribe_token
@@ -34,7 +34,9 @@ class Links:
     base_url: str
 
 
-def claim_due_invitations(session: Session, *, now: datetime, limit: int = 100) -> list[int]:
+def claim_due_invitations(
+    session: Session, *, now: datetime, limit: int = 100, lease: timedelta = DEFAULT_LEASE
+) -> list[int]:
     """Lease the scheduled or deferred invitations whose send time has come."""
     return claim_due(
         session,
@@ -43,6 +45,7 @@ def claim_due_invitations(session: Session, *, now: datetime, limit: int = 100) 
         Invitation.send_after <= now,
         now=now,
         limit=limit,
+        lease=lease,
     )
 
 
@@ -122,7 +125,9 @@ def _send(session: Session, invitation: Invitation, links: Links, now: datetime)
     _queue_email(session, invitation, "invitation", f"invitation:{invitation.id}", links, now)
 
 
-def claim_due_reminders(session: Session, *, now: datetime, limit: int = 100) -> list[int]:
+def claim_due_reminders(
+    session: Session, *, now: datetime, limit: int = 100, lease: timedelta = DEFAULT_LEASE
+) -> list[int]:
     """Lease sent, unanswered invitations whose next reminder is due."""
     return claim_due(
         session,
@@ -131,6 +136,7 @@ def claim_due_reminders(session: Session, *, now: datetime, limit: int = 100) ->
         Invitation.next_reminder_at <= now,
         now=now,
         limit=limit,
+        lease=lease,
     )
 
 

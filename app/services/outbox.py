@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import OutboxMessage, OutboxStatus
-from app.services.claims import claim_due
+from app.services.claims import DEFAULT_LEASE, claim_due
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
@@ -63,7 +63,9 @@ def enqueue_email(
     return message
 
 
-def claim_deliverable(session: Session, *, now: datetime, limit: int = 50) -> list[int]:
+def claim_deliverable(
+    session: Session, *, now: datetime, limit: int = 50, lease: timedelta = DEFAULT_LEASE
+) -> list[int]:
     """Lease the messages due for a delivery attempt."""
     return claim_due(
         session,
@@ -72,6 +74,7 @@ def claim_deliverable(session: Session, *, now: datetime, limit: int = 50) -> li
         OutboxMessage.next_attempt_at <= now,
         now=now,
         limit=limit,
+        lease=lease,
     )
 
 

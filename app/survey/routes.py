@@ -38,6 +38,12 @@ def _invitation(token: str) -> Invitation:
     return invitation
 
 
+@bp.errorhandler(404)
+def _unknown_link(_error: Exception) -> Any:
+    """Forged, mistyped and unknown links: one friendly page, the same for all of them."""
+    return render_template("survey/unknown.html"), 404
+
+
 @bp.errorhandler(LinkUnusable)
 def _unusable(unusable: LinkUnusable) -> Any:
     db.session.rollback()

@@ -179,7 +179,12 @@ def test_a_post_without_csrf_token_is_refused(client, session, link):
 def test_forged_and_unknown_links_get_the_same_404(app, client, link):
     url = link()
     assert client.get(url[:-3] + "abc").status_code == 404
-    assert client.get("/s/" + new_token(app.config["SECRET_KEY"], 999999)).status_code == 404
+    unknown = client.get("/s/" + new_token(app.config["SECRET_KEY"], 999999))
+    assert unknown.status_code == 404 and "This link does not work" in unknown.get_data(
+        as_text=True
+    )
+    chinese = client.get(url[:-3] + "abc", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert "链接无效" in chinese.get_data(as_text=True)
 
 
 def test_an_expired_link_is_a_410_in_the_customers_language(client, session, link):
