@@ -90,7 +90,11 @@ def seed_demo_command(customers: int) -> None:
     """Load the demo bank (idempotent); new logins are printed once and kept in instance/."""
     with click.progressbar(length=customers * 2, label="demo history") as bar:
         report = seed_demo(
-            db.session, now=utcnow(), customers=customers, progress=lambda done, _: bar.update(1)
+            db.session,
+            now=utcnow(),
+            customers=customers,
+            calendar=current_app.config["BUSINESS_CALENDAR"],
+            progress=lambda done, _: bar.update(1),
         )
     db.session.commit()
     click.echo(

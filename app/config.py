@@ -7,9 +7,10 @@ Every setting a deployment changes comes from an environment variable named like
 from __future__ import annotations
 
 import os
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 
+from workflows.sla import BusinessCalendar, china_calendar
 from workflows.throttling import ContactPolicy
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -50,6 +51,19 @@ def _contact_policy() -> ContactPolicy:
     )
 
 
+def _business_calendar() -> BusinessCalendar:
+    """SLA clock: BUSINESS_HOURS="09:00-18:00"; HOLIDAYS="china" (statutory + 调休) or "none"."""
+    opens, _, closes = os.environ.get("BUSINESS_HOURS", "09:00-18:00").partition("-")
+    hours = {
+        "opens": time.fromisoformat(opens.strip()),
+        "closes": time.fromisoformat(closes.strip()),
+    }
+    if os.environ.get("HOLIDAYS", "china") == "china":
+        year = date.today().year
+        return china_calendar(range(year - 1, year + 2), **hours)
+    return BusinessCalendar(**hours)
+
+
 class Config:
     """Settings for a running Touchloop; read once when the app is created."""
 
@@ -73,6 +87,7 @@ class Config:
         # How long a claimed row stays a worker's; a killed worker's rows return after this.
         self.WORKFLOW_LEASE_SECONDS = int(os.environ.get("WORKFLOW_LEASE_SECONDS", "300"))
         self.CONTACT_POLICY = _contact_policy()
+        self.BUSINESS_CALENDAR = _business_calendar()
         self.DEV_OUTBOX_PAGE = _bool("DEV_OUTBOX_PAGE", False)
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")

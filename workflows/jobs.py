@@ -74,7 +74,10 @@ def route_responses() -> dict[str, int]:
     """New responses are routed; a detractor opens a case."""
     opened = 0
     for response_id in _claim(claim_unrouted):
-        opened += route_response(db.session, response_id, now=utcnow()) is not None
+        calendar = current_app.config["BUSINESS_CALENDAR"]
+        opened += (
+            route_response(db.session, response_id, now=utcnow(), calendar=calendar) is not None
+        )
         db.session.commit()
     return {"cases_opened": opened}
 

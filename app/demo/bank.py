@@ -19,6 +19,7 @@ from app.models import (
     Department,
     Invitation,
     InvitationStatus,
+    RoutingRule,
     Touchpoint,
     TouchpointEvent,
     User,
@@ -28,6 +29,7 @@ from app.services.cases import route_response, transition_case
 from app.services.events import CustomerIn, EventIn, ingest_event
 from app.services.responses import record_response
 from app.services.surveys import sync_surveys
+from workflows.sla import BusinessCalendar
 
 DEPARTMENTS = [
     ("retail_branches", "Retail branches", "零售网点"),
@@ -119,16 +121,20 @@ def seed_demo(
     now: datetime,
     customers: int = 300,
     history_days: int = 45,
+    calendar: BusinessCalendar | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoReport:
     """Load the demo bank; returns what was added, with any new logins' passwords."""
     report = DemoReport(surveys=sync_surveys(session))
     departments = _departments(session, report)
     _touchpoints(session, departments, report)
+    _routing_rules(session, departments)
     _users(session, report)
     if session.scalar(sa.select(TouchpointEvent.id).where(TouchpointEvent.event_id.like("demo-%"))):
         return report
-    _history(session, now, customers, history_days, report, progress)
+    _history(
+        session, now, customers, history_days, calendar or BusinessCalendar(), report, progress
+    )
     return report
 
 
@@ -169,6 +175,44 @@ def _touchpoints(session: Session, departments: dict[str, Department], report: D
     session.flush()
 
 
+def _routing_rules(session: Session, departments: dict[str, Department]) -> None:
+    """The demo bank's rules: fraud to complaints first, then VIPs, then every low score."""
+    if session.scalar(sa.select(RoutingRule.id).limit(1)) is not None:
+        return
+    low = [
+        {"metric": "nps", "op": "<=", "value": 6},
+        {"metric": "csat", "op": "<=", "value": 2},
+        {"metric": "ces", "op": "<=", "value": 3},
+    ]
+    session.add_all(
+        [
+            RoutingRule(
+                name="fraud_or_unauthorised",
+                position=10,
+                keywords=["fraud", "scam", "unauthorized", "identity theft", "诈骗", "盗刷"],
+                department_id=departments["complaints"].id,
+                priority="P1",
+                first_contact_hours=2,
+                resolve_hours=16,
+                round_robin=True,
+            ),
+            RoutingRule(
+                name="vip_detractor_negative",
+                position=20,
+                scores=low,
+                segments=["vip"],
+                polarity_below=0,
+                priority="P1",
+                first_contact_hours=2,
+                resolve_hours=16,
+                round_robin=True,
+            ),
+            RoutingRule(name="low_score", position=90, scores=low, priority="P2", round_robin=True),
+        ]
+    )
+    session.flush()
+
+
 def _users(session: Session, report: DemoReport) -> None:
     wanted = [("admin@demo.bank", "admin", None), ("cx.manager@demo.bank", "cx_manager", None)]
     wanted += [(f"{code.replace('_', '.')}@demo.bank", "staff", code) for code, _, _ in DEPARTMENTS]
@@ -186,6 +230,7 @@ def _history(
     now: datetime,
     customers: int,
     days: int,
+    calendar: BusinessCalendar,
     report: DemoReport,
     progress: Callable[[int, int], None] | None,
 ) -> None:
@@ -213,7 +258,9 @@ def _history(
             progress(number + 1, events)
         if result.invitation_status != "scheduled" or rng.random() > 0.45:
             continue  # most customers never answer; that is what response rates look like
-        case = _answer(session, rng, result.invitation_id, touchpoint, person, comments, now)
+        case = _answer(
+            session, rng, result.invitation_id, touchpoint, person, comments, now, calendar
+        )
         report.responses += case is not False
         if not case:
             continue
@@ -232,6 +279,7 @@ def _answer(
     person: CustomerIn,
     comments: dict[str, list[str]],
     now: datetime,
+    calendar: BusinessCalendar,
 ) -> Case | None | Literal[False]:
     """Answer one invitation in the past: the case it opened, None, or False if still unanswered."""
     invitation = session.get(Invitation, invitation_id)
@@ -252,7 +300,9 @@ def _answer(
         return False
     language = "zh-CN" if person.locale == "zh_CN" else "en"
     response = record_response(session, invitation, answers, language=language, now=answered)
-    return route_response(session, response.id, now=answered + timedelta(minutes=5))
+    return route_response(
+        session, response.id, now=answered + timedelta(minutes=5), calendar=calendar
+    )
 
 
 def _answers(

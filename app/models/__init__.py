@@ -5,6 +5,7 @@ from app.models.case import OPEN_STATUSES, Case, CaseEvent, CaseStatus
 from app.models.customer import Customer
 from app.models.org import ApiKey, Department, Role, User
 from app.models.outbox import OutboxMessage, OutboxStatus
+from app.models.routing import RoutingRule
 from app.models.survey import (
     Answer,
     Invitation,
@@ -33,6 +34,7 @@ __all__ = [
     "OutboxStatus",
     "Response",
     "Role",
+    "RoutingRule",
     "RoutingStatus",
     "Survey",
     "SurveyLink",

@@ -46,6 +46,7 @@ class Case(IdMixin, Base):
     status: Mapped[str] = mapped_column(sa.String(20), default=CaseStatus.NEW)
     priority: Mapped[str] = mapped_column(sa.String(2), default="P3")
     rule: Mapped[str] = mapped_column(sa.String(80))
+    routing_rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("routing_rule.id"))
     reason: Mapped[str] = mapped_column(sa.String(300), default="")
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     first_contact_at: Mapped[datetime | None]

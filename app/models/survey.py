@@ -178,6 +178,7 @@ class Response(IdMixin, Base):
 
     touchpoint: Mapped[Touchpoint] = relationship()
     customer: Mapped[Customer | None] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()
     answers: Mapped[list[Answer]] = relationship(back_populates="response")
 
 

@@ -17,9 +17,11 @@ from app.models import (
     User,
 )
 from app.services.claims import DEFAULT_LEASE, claim_due
+from app.services.routing import active_rules, facts_of, next_in_turn
 from surveys.sentiment import analyse
 from workflows.lifecycle import check_transition
-from workflows.routing import ResponseFacts, route
+from workflows.routing import route
+from workflows.sla import BusinessCalendar, deadlines
 
 
 def claim_unrouted(
@@ -36,8 +38,10 @@ def claim_unrouted(
     )
 
 
-def route_response(session: Session, response_id: int, *, now: datetime) -> Case | None:
-    """Apply routing to one response; opens at most one case, however often it is run."""
+def route_response(
+    session: Session, response_id: int, *, now: datetime, calendar: BusinessCalendar
+) -> Case | None:
+    """Apply the routing rules to one response; opens at most one case, however often run."""
     response = session.get(Response, response_id)
     if response is None or response.routing_status != RoutingStatus.PENDING:
         return None
@@ -47,25 +51,29 @@ def route_response(session: Session, response_id: int, *, now: datetime) -> Case
         # Here, in the worker, not in the web request: SnowNLP takes seconds to import.
         sentiment = analyse(response.comment)
         response.polarity, response.comment_language = sentiment.polarity, sentiment.language
-    decision = route(
-        ResponseFacts(
-            nps=response.nps,
-            csat=response.csat,
-            department_id=response.department_id,
-            segment=response.segment,
-        )
-    )
+    event = response.invitation.event if response.invitation else None
+    facts = facts_of(response, event.attributes if event else {})
+    rules = active_rules(session)
+    decision = route(facts, [rule for _, rule in rules])
     if decision is None:
         return None
     if session.scalar(sa.select(Case.id).where(Case.response_id == response.id)) is not None:
         return None
+    due = deadlines(now, decision.first_contact_hours, decision.resolve_hours, calendar)
+    assignee = decision.assignee_id
+    if assignee is None and decision.round_robin:
+        assignee = next_in_turn(session, decision.department_id)
     case = Case(
         response_id=response.id,
         department_id=decision.department_id,
+        assignee_id=assignee,
         priority=decision.priority,
         rule=decision.rule,
+        routing_rule_id=next(rule_id for rule_id, rule in rules if rule.name == decision.rule),
         reason=decision.reason,
         opened_at=now,
+        due_first_contact_at=due.first_contact,
+        due_resolve_at=due.resolve,
     )
     session.add(case)
     session.flush()

@@ -7,6 +7,7 @@ from app.services.cases import route_response
 from app.services.responses import record_response
 from app.services.surveys import sync_surveys
 from tests.factories import InvitationFactory
+from workflows.sla import BusinessCalendar
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def detractor_case(session):
             session.flush()
         answers = {"nps": 2, "comment": comment, "consent": True}
         response = record_response(session, invitation, answers, language="en", now=utcnow())
-        case = route_response(session, response.id, now=utcnow())
+        case = route_response(session, response.id, now=utcnow(), calendar=BusinessCalendar())
         session.commit()
         return case
 
