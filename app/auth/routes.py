@@ -20,7 +20,7 @@ def _safe_next(target: str | None) -> str:
     """Only same-site paths, so a crafted ?next= cannot send staff elsewhere."""
     if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
         return target
-    return url_for("cases.inbox")
+    return url_for("cases.inbox_page")
 
 
 @bp.route("/login", methods=["GET", "POST"])

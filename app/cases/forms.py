@@ -1,18 +1,66 @@
-"""Forms for working a case; each is one action with its own CSRF token."""
+"""Forms for working a case; each is one action, with the case version it was loaded at."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.models import CONTACT_CHANNELS, ROOT_CAUSES
+
+ROOT_CAUSE_LABELS = {
+    "waiting_time": _l("Waiting time"),
+    "staff_behaviour": _l("Staff behaviour"),
+    "fees_and_rates": _l("Fees and rates"),
+    "process_or_documents": _l("Process or documents"),
+    "system_error": _l("System error"),
+    "product_design": _l("Product design"),
+    "miscommunication": _l("Miscommunication"),
+    "customer_misunderstanding": _l("Customer misunderstanding"),
+    "other": _l("Other"),
+}
+CHANNEL_LABELS = {
+    "phone": _l("Phone"),
+    "email": _l("E-mail"),
+    "branch": _l("In the branch"),
+    "sms": _l("SMS"),
+    "video": _l("Video call"),
+}
 
 
-class NoteForm(FlaskForm):
+class CaseActionForm(FlaskForm):
+    """Every case form carries the version the page showed, so two edits cannot collide."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class NoteForm(CaseActionForm):
     note = TextAreaField(_l("Note"), validators=[InputRequired(), Length(max=5000)])
 
 
-class ResolveForm(FlaskForm):
+class StatusForm(CaseActionForm):
+    to_status = HiddenField(validators=[InputRequired()])
+    note = TextAreaField(_l("Note or reason"), validators=[Optional(), Length(max=5000)])
+
+
+class ContactForm(CaseActionForm):
+    channel = SelectField(
+        _l("Channel"), choices=[SelectChoice(c, CHANNEL_LABELS[c]) for c in CONTACT_CHANNELS]
+    )
+    note = TextAreaField(_l("What was said"), validators=[Optional(), Length(max=5000)])
+
+
+class ResolveForm(CaseActionForm):
+    root_cause = SelectField(
+        _l("Root cause"), choices=[SelectChoice(c, ROOT_CAUSE_LABELS[c]) for c in ROOT_CAUSES]
+    )
     summary = TextAreaField(
         _l("Resolution summary"), validators=[InputRequired(), Length(max=5000)]
     )
+
+
+class ReassignForm(CaseActionForm):
+    department_id = SelectField(_l("Department"), coerce=int)
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=2000)])

@@ -1,20 +1,49 @@
-"""The staff inbox: open cases of the user's department, and the case page."""
+"""The staff inbox and the case page; every action is a small CSRF-protected form."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
-from app.cases.forms import NoteForm, ResolveForm
+from app.cases.display import HELPERS
+from app.cases.forms import (
+    CHANNEL_LABELS,
+    ROOT_CAUSE_LABELS,
+    ContactForm,
+    NoteForm,
+    ReassignForm,
+    ResolveForm,
+    StatusForm,
+)
 from app.extensions import db
-from app.models import Case, CaseStatus, utcnow
-from app.services.cases import add_note, case_for, open_cases_for, transition_case
-from workflows.lifecycle import IllegalTransition
+from app.models import Case, Department, utcnow
+from app.services.cases import (
+    CaseRefused,
+    VersionConflict,
+    acknowledge_many,
+    add_note,
+    reassign_case,
+    record_contact,
+    resolve_case,
+    transition_case,
+)
+from app.services.inbox import InboxFilter, case_for, customer_history, inbox
+from app.services.surveys import answered_definition
+from workflows.lifecycle import ALLOWED_TRANSITIONS, IllegalTransition
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.context_processor
+def _display_helpers() -> dict[str, Any]:
+    return HELPERS
 
 
 @bp.before_request
@@ -30,48 +59,150 @@ def _case(case_id: int) -> Case:
     return case
 
 
+def _reassign_form() -> ReassignForm:
+    form = ReassignForm()
+    departments = db.session.scalars(sa.select(Department).order_by(Department.name))
+    form.department_id.choices = [SelectChoice(str(d.id), d.name) for d in departments]
+    return form
+
+
 @bp.get("")
-def inbox() -> Any:
-    cases = open_cases_for(db.session, current_user)
-    return render_template("cases/inbox.html", cases=cases)
+def inbox_page() -> Any:
+    args = request.args
+    wanted = InboxFilter(
+        status=args.get("status", "open"),
+        priority=args.get("priority") or None,
+        touchpoint=args.get("touchpoint") or None,
+        overdue=args.get("overdue") == "1",
+        page=args.get("page", 1, type=int),
+    )
+    page = inbox(db.session, current_user, wanted, now=utcnow())
+    return render_template(
+        "cases/inbox.html", page=page, wanted=wanted, now=utcnow(), form=FlaskForm()
+    )
+
+
+@bp.post("/acknowledge")
+def acknowledge() -> Any:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    ids = [int(i) for i in request.form.getlist("case_id") if i.isdigit()]
+    done = acknowledge_many(db.session, current_user, ids, now=utcnow())
+    db.session.commit()
+    flash(_("%(count)d cases acknowledged.", count=done), "ok")
+    return redirect(url_for("cases.inbox_page"))
 
 
 @bp.get("/<int:case_id>")
 def detail(case_id: int) -> Any:
     case = _case(case_id)
     return render_template(
-        "cases/detail.html", case=case, note_form=NoteForm(), resolve_form=ResolveForm()
+        "cases/detail.html",
+        case=case,
+        definition=answered_definition(
+            db.session, case.response.survey_code, case.response.survey_version
+        ),
+        history=customer_history(db.session, case, current_user),
+        next_statuses=sorted(ALLOWED_TRANSITIONS[case.status] - {"resolved"}),
+        now=utcnow(),
+        forms={
+            "note": NoteForm(),
+            "status": StatusForm(),
+            "contact": ContactForm(),
+            "resolve": ResolveForm(),
+            "reassign": _reassign_form(),
+        },
+        root_causes=ROOT_CAUSE_LABELS,
+        channels=CHANNEL_LABELS,
     )
 
 
-@bp.post("/<int:case_id>/notes")
-def note(case_id: int) -> Any:
+def _act(case_id: int, form: FlaskForm, action: Callable[[Case, Any], None], done: str) -> Any:
+    """Validate, act, commit; refusals and conflicts come back as a message on the case page."""
     case = _case(case_id)
-    form = NoteForm()
-    if form.validate_on_submit():
-        add_note(db.session, case, current_user, form.note.data, now=utcnow())
-        db.session.commit()
-        flash(_("Note added."), "ok")
-    else:
-        flash(_("Write a note first."), "error")
-    return redirect(url_for("cases.detail", case_id=case.id))
-
-
-@bp.post("/<int:case_id>/resolve")
-def resolve(case_id: int) -> Any:
-    case = _case(case_id)
-    form = ResolveForm()
     if not form.validate_on_submit():
-        flash(_("A resolution summary is required to resolve a case."), "error")
-        return redirect(url_for("cases.detail", case_id=case.id))
+        flash(_("Please fill in the form completely."), "error")
+        return redirect(url_for("cases.detail", case_id=case_id))
     try:
-        transition_case(
-            db.session, case, CaseStatus.RESOLVED, current_user, form.summary.data, now=utcnow()
-        )
-    except IllegalTransition as refused:
+        action(case, form)
+    except (IllegalTransition, CaseRefused, VersionConflict) as refused:
         db.session.rollback()
         flash(str(refused), "error")
         return redirect(url_for("cases.detail", case_id=case_id))
     db.session.commit()
-    flash(_("Case resolved."), "ok")
-    return redirect(url_for("cases.inbox"))
+    flash(done, "ok")
+    return redirect(url_for("cases.detail", case_id=case_id))
+
+
+@bp.post("/<int:case_id>/notes")
+def note(case_id: int) -> Any:
+    def action(case: Case, form: Any) -> None:
+        add_note(
+            db.session, case, current_user, form.note.data, now=utcnow(), version=form.version.data
+        )
+
+    return _act(case_id, NoteForm(), action, _("Note added."))
+
+
+@bp.post("/<int:case_id>/status")
+def status(case_id: int) -> Any:
+    def action(case: Case, form: Any) -> None:
+        transition_case(
+            db.session,
+            case,
+            form.to_status.data,
+            current_user,
+            form.note.data or "",
+            now=utcnow(),
+            version=form.version.data,
+        )
+
+    return _act(case_id, StatusForm(), action, _("Case updated."))
+
+
+@bp.post("/<int:case_id>/contact")
+def contact(case_id: int) -> Any:
+    def action(case: Case, form: Any) -> None:
+        record_contact(
+            db.session,
+            case,
+            current_user,
+            channel=form.channel.data,
+            note=form.note.data or "",
+            now=utcnow(),
+            version=form.version.data,
+        )
+
+    return _act(case_id, ContactForm(), action, _("Contact recorded."))
+
+
+@bp.post("/<int:case_id>/resolve")
+def resolve(case_id: int) -> Any:
+    def action(case: Case, form: Any) -> None:
+        resolve_case(
+            db.session,
+            case,
+            current_user,
+            root_cause=form.root_cause.data,
+            summary=form.summary.data,
+            now=utcnow(),
+            version=form.version.data,
+        )
+
+    return _act(case_id, ResolveForm(), action, _("Case resolved."))
+
+
+@bp.post("/<int:case_id>/reassign")
+def reassign(case_id: int) -> Any:
+    def action(case: Case, form: Any) -> None:
+        reassign_case(
+            db.session,
+            case,
+            current_user,
+            department_id=form.department_id.data,
+            reason=form.reason.data,
+            now=utcnow(),
+            version=form.version.data,
+        )
+
+    return _act(case_id, _reassign_form(), action, _("Case sent to another department."))

@@ -1,7 +1,14 @@
 """Every model, imported so the metadata is complete for Alembic and the services."""
 
 from app.models.base import Base, utcnow
-from app.models.case import OPEN_STATUSES, Case, CaseEvent, CaseStatus
+from app.models.case import (
+    CONTACT_CHANNELS,
+    OPEN_STATUSES,
+    ROOT_CAUSES,
+    Case,
+    CaseEvent,
+    CaseStatus,
+)
 from app.models.customer import Customer
 from app.models.org import ApiKey, Department, Role, User
 from app.models.outbox import OutboxMessage, OutboxStatus
@@ -19,7 +26,9 @@ from app.models.survey import (
 )
 
 __all__ = [
+    "CONTACT_CHANNELS",
     "OPEN_STATUSES",
+    "ROOT_CAUSES",
     "Answer",
     "ApiKey",
     "Base",

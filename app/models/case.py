@@ -24,6 +24,19 @@ class CaseStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+ROOT_CAUSES = (
+    "waiting_time",
+    "staff_behaviour",
+    "fees_and_rates",
+    "process_or_documents",
+    "system_error",
+    "product_design",
+    "miscommunication",
+    "customer_misunderstanding",
+    "other",
+)
+CONTACT_CHANNELS = ("phone", "email", "branch", "sms", "video")
+
 OPEN_STATUSES = (
     CaseStatus.NEW,
     CaseStatus.ACKNOWLEDGED,
@@ -58,6 +71,8 @@ class Case(IdMixin, Base):
     paused_seconds: Mapped[int] = mapped_column(default=0)
     reopen_count: Mapped[int] = mapped_column(default=0)
     closure_kind: Mapped[str | None] = mapped_column(sa.String(20))
+    root_cause: Mapped[str | None] = mapped_column(sa.String(40))
+    resolution_summary: Mapped[str] = mapped_column(sa.Text, default="")
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import (
-    OPEN_STATUSES,
+    CONTACT_CHANNELS,
+    ROOT_CAUSES,
     Case,
     CaseEvent,
     CaseStatus,
@@ -17,6 +19,7 @@ from app.models import (
     User,
 )
 from app.services.claims import DEFAULT_LEASE, claim_due
+from app.services.inbox import visible_cases
 from app.services.routing import active_rules, facts_of, next_in_turn
 from surveys.sentiment import analyse
 from workflows.lifecycle import check_transition
@@ -81,15 +84,49 @@ def route_response(
     return case
 
 
-def add_note(session: Session, case: Case, actor: User, note: str, *, now: datetime) -> None:
+class VersionConflict(Exception):
+    """Someone else changed the case since this page was loaded."""
+
+
+class CaseRefused(ValueError):
+    """An action the case does not allow, with a message staff can read."""
+
+
+def _check_version(case: Case, expected: int | None) -> None:
+    if expected is not None and expected != case.version:
+        raise VersionConflict(
+            "Someone else changed this case a moment ago. Reload it, then try again."
+        )
+
+
+def add_note(
+    session: Session,
+    case: Case,
+    actor: User,
+    note: str,
+    *,
+    now: datetime,
+    version: int | None = None,
+) -> None:
     """A staff note on the timeline; it changes no status."""
+    _check_version(case, version)
     _record(session, case, actor, "note", None, None, note, now)
 
 
 def transition_case(
-    session: Session, case: Case, to_status: str, actor: User | None, note: str, *, now: datetime
+    session: Session,
+    case: Case,
+    to_status: str,
+    actor: User | None,
+    note: str,
+    *,
+    now: datetime,
+    version: int | None = None,
 ) -> None:
     """Move a case along its lifecycle, or raise IllegalTransition with a readable message."""
+    _check_version(case, version)
+    if to_status == CaseStatus.CANCELLED and not note.strip():
+        raise CaseRefused("Say why the case is cancelled.")
     from_status = case.status
     check_transition(from_status, to_status)
     case.status = to_status
@@ -98,6 +135,8 @@ def transition_case(
         case.first_resolved_at = case.first_resolved_at or now
     elif to_status == CaseStatus.CLOSED:
         case.closed_at = now
+    elif to_status == CaseStatus.CANCELLED:
+        case.closure_kind = "cancelled"
     elif to_status == CaseStatus.REOPENED:
         case.reopen_count += 1
         case.resolved_at = None
@@ -105,28 +144,72 @@ def transition_case(
     _record(session, case, actor, "status", from_status, to_status, note, now)
 
 
-def visible_cases(user: User) -> sa.Select[tuple[Case]]:
-    """The cases a user may see: their department's, or all for admins and CX managers."""
-    query = sa.select(Case)
-    if not user.sees_all_departments:
-        query = query.where(Case.department_id == user.department_id)
-    return query
+def resolve_case(
+    session: Session,
+    case: Case,
+    actor: User,
+    *,
+    root_cause: str,
+    summary: str,
+    now: datetime,
+    version: int | None = None,
+) -> None:
+    """Resolve with the root cause and what was done; both are required."""
+    if root_cause not in ROOT_CAUSES or not summary.strip():
+        raise CaseRefused("A root cause and a resolution summary are required to resolve.")
+    transition_case(session, case, CaseStatus.RESOLVED, actor, summary, now=now, version=version)
+    case.root_cause, case.resolution_summary = root_cause, summary
 
 
-def open_cases_for(session: Session, user: User, limit: int = 200) -> list[Case]:
-    """The inbox: open cases the user may see, most urgent and oldest first."""
-    query = (
-        visible_cases(user)
-        .where(Case.status.in_(OPEN_STATUSES))
-        .order_by(Case.priority, Case.opened_at)
-        .limit(limit)
-    )
-    return list(session.scalars(query))
+def record_contact(
+    session: Session,
+    case: Case,
+    actor: User,
+    *,
+    channel: str,
+    note: str,
+    now: datetime,
+    version: int | None = None,
+) -> None:
+    """The customer was contacted, and how; only when they agreed to be contacted."""
+    _check_version(case, version)
+    if channel not in CONTACT_CHANNELS:
+        raise CaseRefused(f"Unknown channel {channel!r}.")
+    if not case.response.consent_to_contact:
+        raise CaseRefused("The customer did not agree to be contacted about this answer.")
+    case.first_contact_at = case.first_contact_at or now
+    _record(session, case, actor, "contacted", None, None, note, now, {"channel": channel})
 
 
-def case_for(session: Session, user: User, case_id: int) -> Case | None:
-    """One case if the user may see it; None otherwise, so a guessed id reveals nothing."""
-    return session.scalar(visible_cases(user).where(Case.id == case_id))
+def reassign_case(
+    session: Session,
+    case: Case,
+    actor: User,
+    *,
+    department_id: int,
+    reason: str,
+    now: datetime,
+    version: int | None = None,
+) -> None:
+    """Hand the case to another department, with the reason on the timeline."""
+    _check_version(case, version)
+    if not reason.strip():
+        raise CaseRefused("Say why the case goes to another department.")
+    if department_id == case.department_id:
+        raise CaseRefused("The case is already with that department.")
+    data = {"from_department": case.department_id, "to_department": department_id}
+    case.department_id, case.assignee_id = department_id, None
+    _record(session, case, actor, "reassigned", None, None, reason, now, data)
+
+
+def acknowledge_many(session: Session, user: User, case_ids: list[int], *, now: datetime) -> int:
+    """Bulk acknowledge: new cases among those the user may see; the others are left alone."""
+    cases = session.scalars(
+        visible_cases(user).where(Case.id.in_(case_ids), Case.status == CaseStatus.NEW)
+    ).all()
+    for case in cases:
+        transition_case(session, case, CaseStatus.ACKNOWLEDGED, user, "", now=now)
+    return len(cases)
 
 
 def _record(
@@ -138,6 +221,7 @@ def _record(
     to_status: str | None,
     note: str,
     now: datetime,
+    data: dict[str, Any] | None = None,
 ) -> None:
     session.add(
         CaseEvent(
@@ -148,6 +232,7 @@ def _record(
             from_status=from_status,
             to_status=to_status,
             note=note,
+            data=data or {},
         )
     )
     session.flush()

@@ -52,3 +52,9 @@ def definition_of(survey: Survey) -> SurveyDefinition:
     if key not in _PARSED:
         _PARSED[key] = parse(survey.definition)
     return _PARSED[key]
+
+
+def answered_definition(session: Session, code: str, version: int) -> SurveyDefinition | None:
+    """The exact version a response answered, to label its answers."""
+    survey = session.scalar(sa.select(Survey).where(Survey.code == code, Survey.version == version))
+    return definition_of(survey) if survey else None

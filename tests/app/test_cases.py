@@ -1,11 +1,45 @@
+"""The staff side through HTTP: who sees what, every action, the timeline, conflicts."""
+
+import pytest
 import sqlalchemy as sa
 
-from app.models import Case, CaseEvent
+from app.models import Case, CaseEvent, utcnow
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, DepartmentFactory, UserFactory
 
 
-def test_staff_see_their_departments_open_cases_only(client, session, detractor_case):
+@pytest.fixture
+def staff(client, session, detractor_case):
+    """A staff member signed in, with one case of their department; `act` posts a case form."""
+    case = detractor_case()
+    user = UserFactory(department=case.department)
+    session.commit()
+    login(client, user.email, PASSWORD)
+
+    class Staff:
+        def __init__(self):
+            self.case, self.user = case, user
+
+        def act(self, action, follow=False, **fields):
+            page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+            data = {"csrf_token": csrf_token(page), "version": self.reload().version, **fields}
+            return client.post(f"/cases/{case.id}/{action}", data=data, follow_redirects=follow)
+
+        def reload(self):
+            session.expire_all()
+            return session.get(Case, case.id)
+
+        def timeline(self):
+            session.expire_all()
+            rows = session.scalars(
+                sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
+            )
+            return [(e.kind, e.to_status, e.note) for e in rows]
+
+    return Staff()
+
+
+def test_staff_see_their_departments_cases_only(client, session, detractor_case):
     loans, cards = DepartmentFactory(code="loans"), DepartmentFactory(code="cards")
     mine, theirs = detractor_case(loans), detractor_case(cards)
     user = UserFactory(department=loans)
@@ -16,16 +50,17 @@ def test_staff_see_their_departments_open_cases_only(client, session, detractor_
     assert f'href="/cases/{theirs.id}"' not in html
 
 
-def test_a_guessed_case_of_another_department_is_a_404(client, session, detractor_case):
+@pytest.mark.parametrize("action", ["notes", "status", "contact", "resolve", "reassign"])
+def test_another_departments_case_is_a_404_for_every_action(
+    client, session, detractor_case, action
+):
     other = detractor_case(DepartmentFactory())
     user = UserFactory()
     session.commit()
     login(client, user.email, PASSWORD)
     assert client.get(f"/cases/{other.id}").status_code == 404
-    page = client.get("/cases").get_data(as_text=True)
-    result = client.post(
-        f"/cases/{other.id}/resolve", data={"summary": "x", "csrf_token": csrf_token(page)}
-    )
+    token = csrf_token(client.get("/cases").get_data(as_text=True))
+    result = client.post(f"/cases/{other.id}/{action}", data={"csrf_token": token, "version": 1})
     assert result.status_code == 404
 
 
@@ -38,67 +73,119 @@ def test_managers_see_every_department(client, session, detractor_case):
     assert all(f'href="/cases/{case.id}"' in html for case in cases)
 
 
-def test_the_case_page_escapes_the_comment(client, session, detractor_case):
-    case = detractor_case()
-    user = UserFactory(department=case.department)
-    session.commit()
-    login(client, user.email, PASSWORD)
-    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+def test_the_case_page_escapes_the_comment_and_shows_the_answers(client, staff):
+    html = client.get(f"/cases/{staff.case.id}").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
+    assert "how likely are you to recommend us" in html  # the answered question, labelled
+    assert "left" in html  # time left on the SLA
 
 
-def test_a_note_and_a_resolution_are_written_to_the_timeline(client, session, detractor_case):
-    case = detractor_case()
-    user = UserFactory(department=case.department)
-    session.commit()
-    login(client, user.email, PASSWORD)
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
-    token = csrf_token(page)
-    client.post(f"/cases/{case.id}/notes", data={"note": "Called, no answer", "csrf_token": token})
-    done = client.post(
-        f"/cases/{case.id}/resolve", data={"summary": "Refunded the fee", "csrf_token": token}
-    )
+def test_the_lifecycle_is_written_to_the_timeline(staff):
+    staff.act("status", to_status="acknowledged")
+    staff.act("status", to_status="in_progress")
+    staff.act("contact", channel="phone", note="Called her back")
+    staff.act("notes", note="Fee to be refunded")
+    done = staff.act("resolve", root_cause="fees_and_rates", summary="Refunded the fee")
     assert done.status_code == 302
-    session.expire_all()
-    events = session.scalars(
-        sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
-    ).all()
-    assert [(e.kind, e.to_status, e.note) for e in events] == [
+    assert staff.timeline() == [
         ("opened", "new", "NPS 2 ≤ 6"),
-        ("note", None, "Called, no answer"),
+        ("status", "acknowledged", ""),
+        ("status", "in_progress", ""),
+        ("contacted", None, "Called her back"),
+        ("note", None, "Fee to be refunded"),
         ("status", "resolved", "Refunded the fee"),
     ]
-    assert events[1].actor_id == user.id and events[2].actor_id == user.id
-    resolved = session.get(Case, case.id)
-    assert resolved.status == "resolved" and resolved.resolved_at is not None
-    assert f'href="/cases/{case.id}"' not in client.get("/cases").get_data(as_text=True)
+    case = staff.reload()
+    assert (case.status, case.root_cause, case.resolution_summary) == (
+        "resolved",
+        "fees_and_rates",
+        "Refunded the fee",
+    )
+    assert case.first_contact_at is not None and case.resolved_at is not None
+    staff.act("status", to_status="reopened", note="Fee charged again")
+    assert staff.reload().reopen_count == 1 and staff.reload().resolved_at is None
 
 
-def test_resolving_needs_a_summary(client, session, detractor_case):
-    case = detractor_case()
-    user = UserFactory(department=case.department)
+@pytest.mark.parametrize(
+    ("action", "fields", "message"),
+    [
+        ("resolve", {"root_cause": "fees_and_rates", "summary": ""}, "fill in the form"),
+        ("resolve", {"root_cause": "luck", "summary": "x"}, "fill in the form"),
+        ("status", {"to_status": "closed"}, "A case that is new cannot become closed."),
+        ("status", {"to_status": "cancelled", "note": " "}, "Say why the case is cancelled."),
+        ("reassign", {"department_id": "0", "reason": "x"}, "fill in the form"),
+        ("contact", {"channel": "pigeon"}, "fill in the form"),
+    ],
+)
+def test_refused_actions_say_why_and_change_nothing(staff, action, fields, message):
+    result = staff.act(action, follow=True, **fields)
+    assert message in result.get_data(as_text=True)
+    assert staff.reload().status == "new" and len(staff.timeline()) == 1
+
+
+def test_no_contact_is_recorded_without_consent(session, staff):
+    staff.case.response.consent_to_contact = False
     session.commit()
-    login(client, user.email, PASSWORD)
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
-    client.post(f"/cases/{case.id}/resolve", data={"summary": "", "csrf_token": csrf_token(page)})
-    session.expire_all()
-    assert session.get(Case, case.id).status == "new"
+    result = staff.act("contact", follow=True, channel="phone")
+    assert "did not agree to be contacted" in result.get_data(as_text=True)
+    assert staff.reload().first_contact_at is None
 
 
-def test_resolving_twice_is_refused_with_a_message(client, session, detractor_case):
-    case = detractor_case()
-    user = UserFactory(department=case.department)
+def test_a_reassigned_case_leaves_the_inbox_with_its_reason(client, session, staff):
+    cards = DepartmentFactory(code="cards")
     session.commit()
-    login(client, user.email, PASSWORD)
-    token = csrf_token(client.get(f"/cases/{case.id}").get_data(as_text=True))
-    client.post(f"/cases/{case.id}/resolve", data={"summary": "done", "csrf_token": token})
-    again = client.post(
-        f"/cases/{case.id}/resolve",
-        data={"summary": "again", "csrf_token": token},
+    staff.act("reassign", department_id=str(cards.id), reason="Card fee, not a branch matter")
+    assert staff.reload().department_id == cards.id
+    assert client.get(f"/cases/{staff.case.id}").status_code == 404
+    event = session.scalars(sa.select(CaseEvent).where(CaseEvent.kind == "reassigned")).one()
+    assert event.note == "Card fee, not a branch matter"
+    assert event.data["to_department"] == cards.id
+
+
+def test_two_people_changing_one_case_get_a_conflict_not_a_lost_update(client, staff):
+    page = client.get(f"/cases/{staff.case.id}").get_data(as_text=True)
+    stale = {"csrf_token": csrf_token(page), "version": staff.reload().version}
+    staff.act("status", to_status="acknowledged")  # someone else, a moment earlier
+    result = client.post(
+        f"/cases/{staff.case.id}/status",
+        data={**stale, "to_status": "cancelled", "note": "duplicate"},
         follow_redirects=True,
     )
-    assert "A case that is resolved cannot become resolved." in again.get_data(as_text=True)
+    assert "Someone else changed this case" in result.get_data(as_text=True)
+    assert staff.reload().status == "acknowledged"
+
+
+def test_bulk_acknowledge_touches_only_the_users_new_cases(client, session, detractor_case, staff):
+    mine = detractor_case(staff.case.department)
+    theirs = detractor_case(DepartmentFactory())
+    session.commit()
+    token = csrf_token(client.get("/cases").get_data(as_text=True))
+    ids = [str(staff.case.id), str(mine.id), str(theirs.id)]
+    client.post("/cases/acknowledge", data={"csrf_token": token, "case_id": ids})
+    session.expire_all()
+    statuses = {c.id: c.status for c in session.scalars(sa.select(Case))}
+    assert statuses == {staff.case.id: "acknowledged", mine.id: "acknowledged", theirs.id: "new"}
+
+
+def test_the_inbox_filters_counts_and_pages(client, session, detractor_case, staff):
+    for _ in range(30):
+        detractor_case(staff.case.department)
+    overdue = detractor_case(staff.case.department)
+    overdue.due_resolve_at = utcnow().replace(year=2020)
+    overdue.priority = "P1"
+    session.commit()
+    first = client.get("/cases").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "32 cases" in first
+    assert first.index(f'href="/cases/{overdue.id}"') < first.index(
+        f'href="/cases/{staff.case.id}"'
+    )
+    assert "overdue by" in first
+    only_overdue = client.get("/cases?overdue=1").get_data(as_text=True)
+    assert "1 cases" in only_overdue and f'href="/cases/{overdue.id}"' in only_overdue
+    p1 = client.get("/cases?priority=P1").get_data(as_text=True)
+    assert "1 cases" in p1
+    assert "Page 2 of 2" in client.get("/cases?page=2").get_data(as_text=True)
 
 
 def test_signed_out_visitors_are_sent_to_the_login(client):

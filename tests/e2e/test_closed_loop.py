@@ -67,7 +67,12 @@ def test_an_event_becomes_a_survey_a_case_and_a_closed_loop(
     assert "审批太慢了" in case_page and "P1" in case_page
     client.post(
         f"/cases/{case_id}/resolve",
-        data={"summary": "Approved the appeal", "csrf_token": csrf_token(case_page)},
+        data={
+            "csrf_token": csrf_token(case_page),
+            "version": re.search(r'name="version" value="(\d+)"', case_page).group(1),
+            "root_cause": "process_or_documents",
+            "summary": "Approved the appeal",
+        },
     )
 
     figures = client.get("/api/v1/metrics/closed-loop", headers=bank).get_json()

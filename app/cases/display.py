@@ -1,0 +1,71 @@
+"""How cases read on the staff pages: translated statuses, scores, time left on the SLA."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.models import Response
+
+STATUS_LABELS = {
+    "new": _l("new"),
+    "acknowledged": _l("acknowledged"),
+    "in_progress": _l("in progress"),
+    "resolved": _l("resolved"),
+    "closed": _l("closed"),
+    "reopened": _l("reopened"),
+    "cancelled": _l("cancelled"),
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [(status, str(label)) for status, label in STATUS_LABELS.items()]
+
+
+def score_of(response: Response) -> str:
+    """The headline score of a response, whichever the survey asked."""
+    for label, value in (("NPS", response.nps), ("CSAT", response.csat), ("CES", response.ces)):
+        if value is not None:
+            return f"{label} {value}"
+    return "–"
+
+
+def time_left(due: datetime | None, now: datetime) -> str:
+    """ "3 h left" or "overdue by 2 d", rounded the way a person says it."""
+    if due is None:
+        return "–"
+    seconds = (due - now).total_seconds()
+    hours = abs(seconds) / 3600
+    amount = (
+        _("%(n)d d", n=round(hours / 24)) if hours >= 48 else _("%(n)d h", n=max(1, round(hours)))
+    )
+    return (
+        _("%(amount)s left", amount=amount)
+        if seconds >= 0
+        else _("overdue by %(amount)s", amount=amount)
+    )
+
+
+def query_with(**changes: Any) -> str:
+    """The current filters with some values changed, for paging links."""
+    args = request.args.to_dict()
+    args.update({key: str(value) for key, value in changes.items()})
+    return urlencode(args)
+
+
+HELPERS = {
+    "status_label": status_label,
+    "status_choices": status_choices,
+    "score_of": score_of,
+    "time_left": time_left,
+    "query_with": query_with,
+}
