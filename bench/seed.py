@@ -1,0 +1,123 @@
+"""Benchmark data made by the app's own services, so the rows look like production's.
+
+Invitations go through event ingestion and dispatch like real ones; the survey links are read
+back from the queued e-mails, because the database keeps only their hashes.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+from harness import progress  # first: it puts the project on sys.path
+
+from app import create_app
+from app.extensions import db
+from app.models import Department, OutboxMessage, Touchpoint, utcnow
+from app.services.events import CustomerIn, EventIn, ingest_events
+from app.services.invitations import Links, dispatch_invitation
+from app.services.surveys import sync_surveys
+from workflows.throttling import ContactPolicy, Verdict
+
+COMPLAINTS_CSV = Path("/work/shared/data/cfpb_complaints_sample.csv")
+TOUCHPOINT = "branch_visit"
+BATCH = 500
+# No quiet hours: every invitation is sent now, whatever the hour of the run.
+ALWAYS_SEND = ContactPolicy(quiet_start=time(0, 0), quiet_end=time(0, 0))
+
+
+def bench_app(database_url: str, secret_key: str, base_url: str) -> Flask:
+    """The app as the servers build it, pointed at the benchmark's database."""
+    return create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": secret_key, "BASE_URL": base_url}
+    )
+
+
+def seed_touchpoint(app: Flask) -> None:
+    """The survey definitions, one department and the touchpoint invitations follow (once)."""
+    with app.app_context():
+        sync_surveys(db.session)
+        department = Department(code="branches", name="Branch network")
+        db.session.add(department)
+        db.session.flush()
+        db.session.add(
+            Touchpoint(
+                code=TOUCHPOINT,
+                name="Branch visit",
+                journey_stage="everyday_banking",
+                department_id=department.id,
+                survey_code="touchpoint_nps",
+                delay_minutes=0,
+            )
+        )
+        db.session.commit()
+
+
+def seed_links(app: Flask, count: int, *, first: int) -> list[str]:
+    """`count` sent invitations to new customers numbered from `first`; their link paths."""
+    config = app.config
+    links = Links(secret_key=config["SECRET_KEY"], base_url=config["BASE_URL"])
+    link_pattern = re.compile(re.escape(config["BASE_URL"]) + r"(/s/[^\s\"<]+)")
+    paths: list[str] = []
+    with app.test_request_context():
+        for start in range(first, first + count, BATCH):
+            now = utcnow()
+            numbers = range(start, min(start + BATCH, first + count))
+            newest_mail = db.session.scalar(sa.select(sa.func.max(OutboxMessage.id))) or 0
+            results = ingest_events(db.session, [_event(n, now) for n in numbers], now=now)
+            for result in results:
+                verdict = result.invitation_id and dispatch_invitation(
+                    db.session, result.invitation_id, links=links, policy=ALWAYS_SEND, now=now
+                )
+                if verdict != Verdict.SEND:
+                    raise RuntimeError(f"event not turned into a sent invitation: {result}")
+            mails = db.session.scalars(
+                sa.select(OutboxMessage.body_text)
+                .where(OutboxMessage.id > newest_mail)
+                .order_by(OutboxMessage.id)
+            )
+            batch_paths = [_survey_path(link_pattern, text) for text in mails]
+            if len(batch_paths) != len(numbers):
+                raise RuntimeError(f"{len(numbers)} invitations sent, {len(batch_paths)} links")
+            paths += batch_paths
+            db.session.commit()
+            progress("invitations sent", len(paths), count)
+    return paths
+
+
+def _survey_path(link_pattern: re.Pattern[str], mail_text: str) -> str:
+    found = link_pattern.search(mail_text)
+    if found is None:
+        raise RuntimeError(f"no survey link in a queued e-mail:\n{mail_text}")
+    return found.group(1)
+
+
+def _event(number: int, now: datetime) -> EventIn:
+    return EventIn(
+        event_id=f"bench-visit-{number}",
+        touchpoint=TOUCHPOINT,
+        customer=CustomerIn(
+            external_id=f"bench-customer-{number}",
+            email=f"customer{number}@example.com",
+            name=f"Customer {number}",
+        ),
+        occurred_at=now - timedelta(minutes=1),
+        attributes={"branch": "Central"},
+    )
+
+
+def load_comments(limit: int = 2000, length: int = 200, seed: int = 7) -> list[str]:
+    """Real complaint narratives (CFPB, public domain) cut near `length` characters."""
+    with COMPLAINTS_CSV.open(newline="", encoding="utf-8") as handle:
+        narratives = [
+            " ".join(row["Consumer complaint narrative"].split())
+            for row in csv.DictReader(handle)
+            if len(row["Consumer complaint narrative"]) >= length
+        ]
+    random.Random(seed).shuffle(narratives)
+    return [text[:length].rsplit(" ", 1)[0] for text in narratives[:limit]]
