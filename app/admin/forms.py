@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -18,10 +17,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.forms import Form
+
 SEGMENTS = ("mass", "private", "vip", "business")
 
 
-class TouchpointForm(FlaskForm):
+class TouchpointForm(Form):
     name = StringField(_l("Name (English)"), validators=[InputRequired(), Length(max=120)])
     name_zh = StringField(_l("Name (Chinese)"), validators=[InputRequired(), Length(max=120)])
     department_id = SelectField(_l("Owning department"), coerce=int)

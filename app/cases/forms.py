@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.forms import Form
 from app.models import CONTACT_CHANNELS, ROOT_CAUSES
 
 ROOT_CAUSE_LABELS = {
@@ -30,7 +30,7 @@ CHANNEL_LABELS = {
 }
 
 
-class CaseActionForm(FlaskForm):
+class CaseActionForm(Form):
     """Every case form carries the version the page showed, so two edits cannot collide."""
 
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from app.cases.display import HELPERS
@@ -23,6 +22,7 @@ from app.cases.forms import (
     StatusForm,
 )
 from app.extensions import db
+from app.forms import Form
 from app.models import Case, Department, utcnow
 from app.services.cases import (
     CaseRefused,
@@ -77,14 +77,12 @@ def inbox_page() -> Any:
         page=args.get("page", 1, type=int),
     )
     page = inbox(db.session, current_user, wanted, now=utcnow())
-    return render_template(
-        "cases/inbox.html", page=page, wanted=wanted, now=utcnow(), form=FlaskForm()
-    )
+    return render_template("cases/inbox.html", page=page, wanted=wanted, now=utcnow(), form=Form())
 
 
 @bp.post("/acknowledge")
 def acknowledge() -> Any:
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     ids = [int(i) for i in request.form.getlist("case_id") if i.isdigit()]
     done = acknowledge_many(db.session, current_user, ids, now=utcnow())
@@ -117,7 +115,7 @@ def detail(case_id: int) -> Any:
     )
 
 
-def _act(case_id: int, form: FlaskForm, action: Callable[[Case, Any], None], done: str) -> Any:
+def _act(case_id: int, form: Form, action: Callable[[Case, Any], None], done: str) -> Any:
     """Validate, act, commit; refusals and conflicts come back as a message on the case page."""
     case = _case(case_id)
     if not form.validate_on_submit():

@@ -299,9 +299,9 @@ def _answer(
     if answered + timedelta(minutes=5) >= now:
         return False
     language = "zh-CN" if person.locale == "zh_CN" else "en"
-    response = record_response(session, invitation, answers, language=language, now=answered)
+    response_id = record_response(session, invitation, answers, language=language, now=answered)
     return route_response(
-        session, response.id, now=answered + timedelta(minutes=5), calendar=calendar
+        session, response_id, now=answered + timedelta(minutes=5), calendar=calendar
     )
 
 

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale, gettext
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from app.models import Customer, Invitation, InvitationStatus, SurveyLink, Touchpoint
+from app.models import Customer, Invitation, InvitationStatus, Survey, SurveyLink, Touchpoint
 from app.services.claims import DEFAULT_LEASE, claim_due
 from app.services.outbox import enqueue_email
 from app.services.surveys import current_survey
@@ -216,4 +216,11 @@ def invitation_for_token(session: Session, token_hash: str) -> Invitation | None
         sa.select(Invitation)
         .join(SurveyLink, SurveyLink.invitation_id == Invitation.id)
         .where(SurveyLink.token_hash == token_hash)
+        .options(
+            joinedload(Invitation.customer),
+            joinedload(Invitation.touchpoint),
+            joinedload(Invitation.event),
+            # The definition is parsed once per process (definition_of); skip the JSON here.
+            joinedload(Invitation.survey).defer(Survey.definition),
+        )
     )

@@ -12,9 +12,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Answer, Invitation, InvitationStatus, Response, Survey
+from app.models import Answer, Invitation, InvitationStatus, Response, RoutingStatus, Survey
 from app.services.surveys import current_survey, definition_of
 from surveys.scoring import score_response
+
+# Built once: parameters are bound per call, so the compiled statement is cached.
+INSERT_RESPONSE = sa.insert(Response).returning(Response.id)
 
 
 class LinkUnusable(Exception):
@@ -54,8 +57,8 @@ def record_response(
     *,
     language: str,
     now: datetime,
-) -> Response:
-    """Store the response; a second submit of the same link raises LinkUnusable('answered').
+) -> int:
+    """Store the response and return its id; a second submit of the link raises LinkUnusable.
 
     `answers` are the visible questions' answers, keyed by question id, as the form cleaned them.
     """
@@ -72,32 +75,43 @@ def record_response(
     definition = definition_of(survey)
     scores = score_response(definition, answers)
     touchpoint = invitation.touchpoint
-    response = Response(
-        invitation_id=None if definition.anonymous else invitation.id,
-        customer_id=None if definition.anonymous else invitation.customer_id,
-        survey_code=survey.code,
-        survey_version=survey.version,
-        touchpoint_id=touchpoint.id,
-        journey_stage=touchpoint.journey_stage,
-        department_id=touchpoint.department_id,
-        channel=touchpoint.channel,
-        segment=invitation.customer.segment,
-        branch=_text_or_none(invitation.event.attributes.get("branch")),
-        submitted_at=now,
-        nps=scores.nps,
-        nps_category=scores.nps_category,
-        csat=scores.csat,
-        csat_satisfied=scores.csat_satisfied,
-        ces=scores.ces,
-        ces_scale=scores.ces_scale,
-        comment=scores.comment,
-        language=language,
-        consent_to_contact=scores.consent_to_contact,
-    )
-    response.answers = [Answer(question_id=key, value=value) for key, value in answers.items()]
-    session.add(response)
-    session.flush()
-    return response
+    # Core inserts, not the unit of work: one statement for the response and one for all its
+    # answers, the hot path of every survey submit.
+    response_id = session.execute(
+        INSERT_RESPONSE,
+        dict(
+            invitation_id=None if definition.anonymous else invitation.id,
+            customer_id=None if definition.anonymous else invitation.customer_id,
+            survey_code=survey.code,
+            survey_version=survey.version,
+            touchpoint_id=touchpoint.id,
+            journey_stage=touchpoint.journey_stage,
+            department_id=touchpoint.department_id,
+            channel=touchpoint.channel,
+            segment=invitation.customer.segment,
+            branch=_text_or_none(invitation.event.attributes.get("branch")),
+            submitted_at=now,
+            nps=scores.nps,
+            nps_category=scores.nps_category,
+            csat=scores.csat,
+            csat_satisfied=scores.csat_satisfied,
+            ces=scores.ces,
+            ces_scale=scores.ces_scale,
+            comment=scores.comment,
+            language=language,
+            consent_to_contact=scores.consent_to_contact,
+            routing_status=RoutingStatus.PENDING,
+        ),
+    ).scalar_one()
+    if answers:
+        session.execute(
+            sa.insert(Answer),
+            [
+                {"response_id": response_id, "question_id": k, "value": v}
+                for k, v in answers.items()
+            ],
+        )
+    return response_id
 
 
 def _text_or_none(value: object) -> str | None:

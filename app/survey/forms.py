@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.forms import Form
 from surveys.schema import Question, SurveyDefinition
 from surveys.skip_logic import visible_questions
 
@@ -28,7 +28,7 @@ def other_field(question_id: str) -> str:
     return f"{question_id}__other"
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(Form):
     definition: ClassVar[SurveyDefinition]
 
     def validate(self, extra_validators: Any = None) -> bool:

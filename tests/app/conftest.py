@@ -21,8 +21,8 @@ def detractor_case(session):
             invitation.touchpoint.department = department
             session.flush()
         answers = {"nps": 2, "comment": comment, "consent": True}
-        response = record_response(session, invitation, answers, language="en", now=utcnow())
-        case = route_response(session, response.id, now=utcnow(), calendar=BusinessCalendar())
+        response_id = record_response(session, invitation, answers, language="en", now=utcnow())
+        case = route_response(session, response_id, now=utcnow(), calendar=BusinessCalendar())
         session.commit()
         return case
 

@@ -17,8 +17,10 @@ MONDAY_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 def respond(session, nps, comment=""):
     sync_surveys(session)
     answers = {"nps": nps, "comment": comment}
-    response = record_response(session, InvitationFactory(), answers, language="en", now=MONDAY_10)
-    return route_response(session, response.id, now=MONDAY_10, calendar=BusinessCalendar())
+    response_id = record_response(
+        session, InvitationFactory(), answers, language="en", now=MONDAY_10
+    )
+    return route_response(session, response_id, now=MONDAY_10, calendar=BusinessCalendar())
 
 
 def test_a_stored_rule_sends_fraud_to_complaints_within_hours(session):
