@@ -92,6 +92,8 @@ class Config:
         self.WORKFLOW_LEASE_SECONDS = int(os.environ.get("WORKFLOW_LEASE_SECONDS", "300"))
         self.CONTACT_POLICY = _contact_policy()
         self.BUSINESS_CALENDAR = _business_calendar()
+        # Days a resolved case waits for the customer's "yes" before closing as unconfirmed.
+        self.FOLLOWUP_DAYS = int(os.environ.get("FOLLOWUP_DAYS", "7"))
         self.DEV_OUTBOX_PAGE = _bool("DEV_OUTBOX_PAGE", False)
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")

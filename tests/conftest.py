@@ -102,10 +102,19 @@ def _schema_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def reset_database() -> None:
-    """Drop every table, the migration history included."""
-    db.drop_all()
+    """Drop every table, the migration history and the worker's job tables included."""
     with db.engine.begin() as connection:
-        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+            return
+        names = connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).scalars()
+        connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        for name in list(names):
+            connection.exec_driver_sql(f'DROP TABLE "{name}"')
+        connection.exec_driver_sql("PRAGMA foreign_keys = ON")
 
 
 @pytest.fixture
@@ -115,9 +124,20 @@ def app(_schema_app: Flask) -> Iterator[Flask]:
         yield _schema_app
         db.session.rollback()
         db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(Base.metadata.sorted_tables):
-                connection.execute(table.delete())
+        empty_tables()
+
+
+def empty_tables() -> None:
+    """Every table emptied; foreign keys form a cycle (cases, responses, follow-ups)."""
+    tables = Base.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        for table in tables:
+            connection.execute(table.delete())
 
 
 class FreshContextClient(FlaskClient):

@@ -17,6 +17,7 @@ from flask import current_app
 from app.extensions import db
 from app.models import utcnow
 from app.services.cases import claim_unrouted, route_response
+from app.services.followup import close_unconfirmed
 from app.services.invitations import (
     Links,
     claim_due_invitations,
@@ -82,6 +83,14 @@ def route_responses() -> dict[str, int]:
     return {"cases_opened": opened}
 
 
+def close_unconfirmed_cases() -> dict[str, int]:
+    """Resolved cases the customer never confirmed close as resolved, unconfirmed."""
+    days = current_app.config["FOLLOWUP_DAYS"]
+    closed = close_unconfirmed(db.session, now=utcnow(), days=days)
+    db.session.commit()
+    return {"cases_closed_unconfirmed": closed}
+
+
 def deliver_outbox() -> dict[str, int]:
     """Queued e-mail goes out over SMTP; without a mail server it waits in the outbox."""
     if not mail_configured():
@@ -97,6 +106,7 @@ JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "send_invitations": send_invitations,
     "send_reminders": send_reminders,
     "route_responses": route_responses,
+    "close_unconfirmed_cases": close_unconfirmed_cases,
     "deliver_outbox": deliver_outbox,
 }
 

@@ -108,6 +108,8 @@ class BatchResult(BaseModel):
 class ClosedLoopBody(BaseModel):
     cases_total: int
     cases_closed: int
+    cases_confirmed: int
+    cases_unconfirmed: int
     closure_rate: float | None
     median_hours_to_close: float | None
 

@@ -6,7 +6,16 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -24,7 +33,8 @@ from app.cases.forms import (
 from app.extensions import db
 from app.forms import Form
 from app.models import Case, Department, utcnow
-from app.services.cases import (
+from app.services.inbox import InboxFilter, case_for, customer_history, inbox
+from app.services.lifecycle import (
     CaseRefused,
     VersionConflict,
     acknowledge_many,
@@ -34,7 +44,6 @@ from app.services.cases import (
     resolve_case,
     transition_case,
 )
-from app.services.inbox import InboxFilter, case_for, customer_history, inbox
 from app.services.surveys import answered_definition
 from workflows.lifecycle import ALLOWED_TRANSITIONS, IllegalTransition
 
@@ -184,6 +193,7 @@ def resolve(case_id: int) -> Any:
             root_cause=form.root_cause.data,
             summary=form.summary.data,
             now=utcnow(),
+            followup_days=current_app.config["FOLLOWUP_DAYS"],
             version=form.version.data,
         )
 

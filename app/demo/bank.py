@@ -25,8 +25,9 @@ from app.models import (
     User,
 )
 from app.services.accounts import create_user
-from app.services.cases import route_response, transition_case
+from app.services.cases import route_response
 from app.services.events import CustomerIn, EventIn, ingest_event
+from app.services.lifecycle import transition_case
 from app.services.responses import record_response
 from app.services.surveys import sync_surveys
 from workflows.sla import BusinessCalendar

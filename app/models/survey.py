@@ -96,9 +96,15 @@ class Invitation(IdMixin, CreatedMixin, Base):
         sa.Index("ix_invitation_due", "status", "send_after"),
         sa.Index("ix_invitation_reminder_due", "status", "next_reminder_at"),
         sa.Index("ix_invitation_customer_sent", "customer_id", "sent_at"),
+        sa.CheckConstraint("event_id IS NOT NULL OR case_id IS NOT NULL", name="has_origin"),
     )
 
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("touchpoint_event.id"), unique=True)
+    # An invitation follows either a touchpoint event or, for the follow-up survey, a case.
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("touchpoint_event.id"), unique=True)
+    # use_alter: case_file -> response -> invitation -> case_file is a cycle of foreign keys.
+    case_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("case_file.id", use_alter=True), index=True
+    )
     customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customer.id"), index=True)
     touchpoint_id: Mapped[int] = mapped_column(sa.ForeignKey("touchpoint.id"))
     status: Mapped[str] = mapped_column(sa.String(20), default=InvitationStatus.SCHEDULED)
@@ -116,7 +122,7 @@ class Invitation(IdMixin, CreatedMixin, Base):
 
     customer: Mapped[Customer] = relationship()
     touchpoint: Mapped[Touchpoint] = relationship()
-    event: Mapped[TouchpointEvent] = relationship(back_populates="invitation")
+    event: Mapped[TouchpointEvent | None] = relationship(back_populates="invitation")
     survey: Mapped[Survey | None] = relationship()
 
 

@@ -1,28 +1,24 @@
-"""Opening cases from responses and working them; every change is written to the timeline."""
+"""Routing responses: sentiment, then the rules, then at most one case per response."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import (
-    CONTACT_CHANNELS,
-    ROOT_CAUSES,
     Case,
-    CaseEvent,
     CaseStatus,
     Response,
     RoutingStatus,
-    User,
 )
 from app.services.claims import DEFAULT_LEASE, claim_due
-from app.services.inbox import visible_cases
+from app.services.followup import apply_followup
+from app.services.lifecycle import record_event
+from app.services.responses import FOLLOWUP_SURVEY
 from app.services.routing import active_rules, facts_of, next_in_turn
 from surveys.sentiment import analyse
-from workflows.lifecycle import check_transition
 from workflows.routing import route
 from workflows.sla import BusinessCalendar, deadlines
 
@@ -54,6 +50,9 @@ def route_response(
         # Here, in the worker, not in the web request: SnowNLP takes seconds to import.
         sentiment = analyse(response.comment)
         response.polarity, response.comment_language = sentiment.polarity, sentiment.language
+    if response.survey_code == FOLLOWUP_SURVEY:
+        apply_followup(session, response, now=now)
+        return None
     event = response.invitation.event if response.invitation else None
     facts = facts_of(response, event.attributes if event else {})
     rules = active_rules(session)
@@ -80,159 +79,5 @@ def route_response(
     )
     session.add(case)
     session.flush()
-    _record(session, case, None, "opened", None, CaseStatus.NEW, decision.reason, now)
+    record_event(session, case, None, "opened", None, CaseStatus.NEW, decision.reason, now)
     return case
-
-
-class VersionConflict(Exception):
-    """Someone else changed the case since this page was loaded."""
-
-
-class CaseRefused(ValueError):
-    """An action the case does not allow, with a message staff can read."""
-
-
-def _check_version(case: Case, expected: int | None) -> None:
-    if expected is not None and expected != case.version:
-        raise VersionConflict(
-            "Someone else changed this case a moment ago. Reload it, then try again."
-        )
-
-
-def add_note(
-    session: Session,
-    case: Case,
-    actor: User,
-    note: str,
-    *,
-    now: datetime,
-    version: int | None = None,
-) -> None:
-    """A staff note on the timeline; it changes no status."""
-    _check_version(case, version)
-    _record(session, case, actor, "note", None, None, note, now)
-
-
-def transition_case(
-    session: Session,
-    case: Case,
-    to_status: str,
-    actor: User | None,
-    note: str,
-    *,
-    now: datetime,
-    version: int | None = None,
-) -> None:
-    """Move a case along its lifecycle, or raise IllegalTransition with a readable message."""
-    _check_version(case, version)
-    if to_status == CaseStatus.CANCELLED and not note.strip():
-        raise CaseRefused("Say why the case is cancelled.")
-    from_status = case.status
-    check_transition(from_status, to_status)
-    case.status = to_status
-    if to_status == CaseStatus.RESOLVED:
-        case.resolved_at = now
-        case.first_resolved_at = case.first_resolved_at or now
-    elif to_status == CaseStatus.CLOSED:
-        case.closed_at = now
-    elif to_status == CaseStatus.CANCELLED:
-        case.closure_kind = "cancelled"
-    elif to_status == CaseStatus.REOPENED:
-        case.reopen_count += 1
-        case.resolved_at = None
-        case.closed_at = None
-    _record(session, case, actor, "status", from_status, to_status, note, now)
-
-
-def resolve_case(
-    session: Session,
-    case: Case,
-    actor: User,
-    *,
-    root_cause: str,
-    summary: str,
-    now: datetime,
-    version: int | None = None,
-) -> None:
-    """Resolve with the root cause and what was done; both are required."""
-    if root_cause not in ROOT_CAUSES or not summary.strip():
-        raise CaseRefused("A root cause and a resolution summary are required to resolve.")
-    transition_case(session, case, CaseStatus.RESOLVED, actor, summary, now=now, version=version)
-    case.root_cause, case.resolution_summary = root_cause, summary
-
-
-def record_contact(
-    session: Session,
-    case: Case,
-    actor: User,
-    *,
-    channel: str,
-    note: str,
-    now: datetime,
-    version: int | None = None,
-) -> None:
-    """The customer was contacted, and how; only when they agreed to be contacted."""
-    _check_version(case, version)
-    if channel not in CONTACT_CHANNELS:
-        raise CaseRefused(f"Unknown channel {channel!r}.")
-    if not case.response.consent_to_contact:
-        raise CaseRefused("The customer did not agree to be contacted about this answer.")
-    case.first_contact_at = case.first_contact_at or now
-    _record(session, case, actor, "contacted", None, None, note, now, {"channel": channel})
-
-
-def reassign_case(
-    session: Session,
-    case: Case,
-    actor: User,
-    *,
-    department_id: int,
-    reason: str,
-    now: datetime,
-    version: int | None = None,
-) -> None:
-    """Hand the case to another department, with the reason on the timeline."""
-    _check_version(case, version)
-    if not reason.strip():
-        raise CaseRefused("Say why the case goes to another department.")
-    if department_id == case.department_id:
-        raise CaseRefused("The case is already with that department.")
-    data = {"from_department": case.department_id, "to_department": department_id}
-    case.department_id, case.assignee_id = department_id, None
-    _record(session, case, actor, "reassigned", None, None, reason, now, data)
-
-
-def acknowledge_many(session: Session, user: User, case_ids: list[int], *, now: datetime) -> int:
-    """Bulk acknowledge: new cases among those the user may see; the others are left alone."""
-    cases = session.scalars(
-        visible_cases(user).where(Case.id.in_(case_ids), Case.status == CaseStatus.NEW)
-    ).all()
-    for case in cases:
-        transition_case(session, case, CaseStatus.ACKNOWLEDGED, user, "", now=now)
-    return len(cases)
-
-
-def _record(
-    session: Session,
-    case: Case,
-    actor: User | None,
-    kind: str,
-    from_status: str | None,
-    to_status: str | None,
-    note: str,
-    now: datetime,
-    data: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            actor_id=actor.id if actor else None,
-            at=now,
-            kind=kind,
-            from_status=from_status,
-            to_status=to_status,
-            note=note,
-            data=data or {},
-        )
-    )
-    session.flush()

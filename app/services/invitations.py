@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.models import Customer, Invitation, InvitationStatus, Survey, SurveyLink, Touchpoint
 from app.services.claims import DEFAULT_LEASE, claim_due
 from app.services.outbox import enqueue_email
+from app.services.responses import survey_code_for
 from app.services.surveys import current_survey
 from surveys.tokens import new_token, token_digest, unsubscribe_token
 from workflows.throttling import Ask, ContactHistory, ContactPolicy, Decision, Verdict, decide
@@ -64,11 +65,12 @@ def dispatch_invitation(
     )
     invitation.claimed_until = None
     customer, touchpoint = invitation.customer, invitation.touchpoint
+    followup = invitation.case_id is not None  # the customer expects it: no fatigue, no cooldown
     ask = Ask(
         touchpoint=touchpoint.code,
         priority=touchpoint.priority,
-        cooldown=timedelta(days=touchpoint.cooldown_days),
-        overrides_fatigue=touchpoint.overrides_fatigue,
+        cooldown=timedelta(0) if followup else timedelta(days=touchpoint.cooldown_days),
+        overrides_fatigue=followup or touchpoint.overrides_fatigue,
         expires_at=invitation.expires_at or now + timedelta(days=touchpoint.expiry_days),
         segment=customer.segment,
         timezone=customer.timezone,
@@ -118,11 +120,12 @@ def _history(session: Session, invitation: Invitation, now: datetime) -> Contact
 
 
 def _send(session: Session, invitation: Invitation, links: Links, now: datetime) -> None:
-    invitation.survey = current_survey(session, invitation.touchpoint.survey_code)
+    invitation.survey = current_survey(session, survey_code_for(invitation))
     invitation.status, invitation.reason = InvitationStatus.SENT, ""
     invitation.sent_at = now
     invitation.next_reminder_at = _reminder_due(invitation, now)
-    _queue_email(session, invitation, "invitation", f"invitation:{invitation.id}", links, now)
+    kind = "followup" if invitation.case_id else "invitation"
+    _queue_email(session, invitation, kind, f"invitation:{invitation.id}", links, now)
 
 
 def claim_due_reminders(
@@ -186,11 +189,11 @@ def _queue_email(
         "expires_at": invitation.expires_at,
     }
     with force_locale(customer.locale):
-        subject = (
-            gettext("How did we do? A one-minute question from your bank")
-            if kind == "invitation"
-            else gettext("A reminder: one minute to tell us how we did")
-        )
+        subject = {
+            "invitation": gettext("How did we do? A one-minute question from your bank"),
+            "reminder": gettext("A reminder: one minute to tell us how we did"),
+            "followup": gettext("Did we put it right? Two questions about your case"),
+        }[kind]
         body_text = render_template(f"email/{kind}.txt", **context)
         body_html = render_template(f"email/{kind}.html", **context)
     assert customer.email is not None

@@ -17,6 +17,8 @@ CLOSED = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
 class ClosedLoop:
     cases_total: int
     cases_closed: int
+    cases_confirmed: int  # the customer said yes to the follow-up
+    cases_unconfirmed: int  # closed without the customer's answer
     closure_rate: float | None
     median_hours_to_close: float | None
 
@@ -27,8 +29,13 @@ def closed_loop(session: Session, department_id: int | None = None) -> ClosedLoo
     if department_id is not None:
         scope.append(Case.department_id == department_id)
     is_closed = Case.status.in_(CLOSED)
-    total, closed = session.execute(
-        sa.select(sa.func.count(), sa.func.count().filter(is_closed)).where(*scope)
+    total, closed, confirmed, unconfirmed = session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count().filter(is_closed),
+            sa.func.count().filter(Case.closure_kind == "confirmed"),
+            sa.func.count().filter(Case.closure_kind == "unconfirmed"),
+        ).where(*scope)
     ).one()
     durations = (
         sa.select(seconds_between(Case.opened_at, Case.resolved_at).label("seconds"))
@@ -39,6 +46,8 @@ def closed_loop(session: Session, department_id: int | None = None) -> ClosedLoo
     return ClosedLoop(
         cases_total=total,
         cases_closed=closed,
+        cases_confirmed=confirmed,
+        cases_unconfirmed=unconfirmed,
         closure_rate=round(closed / total, 4) if total else None,
         median_hours_to_close=None if median_seconds is None else round(median_seconds / 3600, 2),
     )

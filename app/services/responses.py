@@ -16,6 +16,7 @@ from app.models import Answer, Invitation, InvitationStatus, Response, RoutingSt
 from app.services.surveys import current_survey, definition_of
 from surveys.scoring import score_response
 
+FOLLOWUP_SURVEY = "case_followup"
 # Built once: parameters are bound per call, so the compiled statement is cached.
 INSERT_RESPONSE = sa.insert(Response).returning(Response.id)
 
@@ -40,7 +41,12 @@ def check_answerable(invitation: Invitation, now: datetime) -> None:
 
 def survey_for(session: Session, invitation: Invitation) -> Survey:
     """The version this invitation asks: the one pinned when it was sent, else the newest."""
-    return invitation.survey or current_survey(session, invitation.touchpoint.survey_code)
+    return invitation.survey or current_survey(session, survey_code_for(invitation))
+
+
+def survey_code_for(invitation: Invitation) -> str:
+    """A case's follow-up asks the follow-up survey; an event asks its touchpoint's survey."""
+    return FOLLOWUP_SURVEY if invitation.case_id else invitation.touchpoint.survey_code
 
 
 def save_draft(invitation: Invitation, formdata: dict[str, list[str]], *, now: datetime) -> None:
@@ -89,7 +95,9 @@ def record_response(
             department_id=touchpoint.department_id,
             channel=touchpoint.channel,
             segment=invitation.customer.segment,
-            branch=_text_or_none(invitation.event.attributes.get("branch")),
+            branch=_text_or_none(invitation.event.attributes.get("branch"))
+            if invitation.event
+            else None,
             submitted_at=now,
             nps=scores.nps,
             nps_category=scores.nps_category,

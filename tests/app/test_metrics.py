@@ -58,6 +58,8 @@ def test_the_api_answers_with_a_key(client, session, detractor_case):
     assert body == {
         "cases_total": 2,
         "cases_closed": 1,
+        "cases_confirmed": 0,
+        "cases_unconfirmed": 0,
         "closure_rate": 0.5,
         "median_hours_to_close": 3.0,
     }

@@ -220,7 +220,8 @@ def test_the_page_script_saves_drafts_in_the_background(client, session, link):
 
 
 def test_an_anonymous_survey_keeps_no_link_to_the_customer(client, session, link):
-    anonymous = all_definitions()[1].model_copy(update={"id": "pulse", "anonymous": True})
+    nps = next(d for d in all_definitions() if d.id == "touchpoint_nps")
+    anonymous = nps.model_copy(update={"id": "pulse", "anonymous": True})
     sync_surveys(session, [anonymous])
     session.commit()
     submit(client, link(survey="pulse"), nps="2")
