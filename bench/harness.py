@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,11 +50,13 @@ def gunicorn(
     workers: int = 2,
     ready_path: str = "/",
     timeout: float = 30.0,
+    log: Path | None = None,
 ) -> Iterator[str]:
     """Serve `module:app` with sync workers; yields the base URL; always stops the server.
 
     The server gets its own process group, so stopping it also stops its workers even if the
-    master dies first.
+    master dies first. With `log`, its output (tracebacks included) goes to that file instead
+    of this process's.
     """
     port = free_port()
     command = [
@@ -68,13 +70,22 @@ def gunicorn(
         "warning",
         target,
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
-    base_url = f"http://{HOST}:{port}"
-    try:
-        wait_until_serving(base_url + ready_path, process, timeout)
-        yield base_url
-    finally:
-        stop_process_group(process)
+    with ExitStack() as stack:
+        output = stack.enter_context(log.open("ab")) if log else None
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=output,
+            stderr=output,
+            start_new_session=True,
+        )
+        base_url = f"http://{HOST}:{port}"
+        try:
+            wait_until_serving(base_url + ready_path, process, timeout)
+            yield base_url
+        finally:
+            stop_process_group(process)
 
 
 def wait_until_serving(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:

@@ -213,17 +213,21 @@ def _queue_email(
     )
 
 
+# Built once with a bound parameter: every survey page view runs it.
+BY_TOKEN = (
+    sa.select(Invitation)
+    .join(SurveyLink, SurveyLink.invitation_id == Invitation.id)
+    .where(SurveyLink.token_hash == sa.bindparam("token_hash"))
+    .options(
+        joinedload(Invitation.customer),
+        joinedload(Invitation.touchpoint),
+        joinedload(Invitation.event),
+        # The definition is parsed once per process (definition_of); skip the JSON here.
+        joinedload(Invitation.survey).defer(Survey.definition),
+    )
+)
+
+
 def invitation_for_token(session: Session, token_hash: str) -> Invitation | None:
     """The invitation a link opens, found by the hash the database keeps."""
-    return session.scalar(
-        sa.select(Invitation)
-        .join(SurveyLink, SurveyLink.invitation_id == Invitation.id)
-        .where(SurveyLink.token_hash == token_hash)
-        .options(
-            joinedload(Invitation.customer),
-            joinedload(Invitation.touchpoint),
-            joinedload(Invitation.event),
-            # The definition is parsed once per process (definition_of); skip the JSON here.
-            joinedload(Invitation.survey).defer(Survey.definition),
-        )
-    )
+    return session.scalar(BY_TOKEN, {"token_hash": token_hash})

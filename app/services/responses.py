@@ -19,6 +19,16 @@ from surveys.scoring import score_response
 FOLLOWUP_SURVEY = "case_followup"
 # Built once: parameters are bound per call, so the compiled statement is cached.
 INSERT_RESPONSE = sa.insert(Response).returning(Response.id)
+# Single use: only a link still "sent" becomes "answered"; a second submit changes no row.
+CLAIM_ANSWER = (
+    sa.update(Invitation)
+    .where(
+        Invitation.id == sa.bindparam("invitation_id"),
+        Invitation.status == InvitationStatus.SENT,
+    )
+    .values(status=InvitationStatus.ANSWERED, answered_at=sa.bindparam("answered_at"), draft=None)
+    .execution_options(synchronize_session=False)
+)
 
 
 class LinkUnusable(Exception):
@@ -69,12 +79,7 @@ def record_response(
     `answers` are the visible questions' answers, keyed by question id, as the form cleaned them.
     """
     check_answerable(invitation, now)
-    claimed = session.execute(
-        sa.update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.status == InvitationStatus.SENT)
-        .values(status=InvitationStatus.ANSWERED, answered_at=now, draft=None)
-        .execution_options(synchronize_session=False)
-    )
+    claimed = session.execute(CLAIM_ANSWER, {"invitation_id": invitation.id, "answered_at": now})
     if claimed.rowcount != 1:
         raise LinkUnusable("answered")
     survey = survey_for(session, invitation)
