@@ -94,6 +94,7 @@ class Config:
         self.BUSINESS_CALENDAR = _business_calendar()
         # Days a resolved case waits for the customer's "yes" before closing as unconfirmed.
         self.FOLLOWUP_DAYS = int(os.environ.get("FOLLOWUP_DAYS", "7"))
+        self.SLA_REMIND_BEFORE_HOURS = float(os.environ.get("SLA_REMIND_BEFORE_HOURS", "2"))
         self.DEV_OUTBOX_PAGE = _bool("DEV_OUTBOX_PAGE", False)
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")

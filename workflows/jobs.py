@@ -17,6 +17,7 @@ from flask import current_app
 from app.extensions import db
 from app.models import utcnow
 from app.services.cases import claim_unrouted, route_response
+from app.services.escalations import alert_due_cases
 from app.services.followup import close_unconfirmed
 from app.services.invitations import (
     Links,
@@ -83,6 +84,18 @@ def route_responses() -> dict[str, int]:
     return {"cases_opened": opened}
 
 
+def alert_sla() -> dict[str, int]:
+    """Reminders before the resolve deadline, escalations after it; each once."""
+    sent = alert_due_cases(
+        db.session,
+        now=utcnow(),
+        remind_before=timedelta(hours=current_app.config["SLA_REMIND_BEFORE_HOURS"]),
+        base_url=current_app.config["BASE_URL"],
+    )
+    db.session.commit()
+    return {f"sla_{step}": count for step, count in sent.items()} or {"sla_alerts": 0}
+
+
 def close_unconfirmed_cases() -> dict[str, int]:
     """Resolved cases the customer never confirmed close as resolved, unconfirmed."""
     days = current_app.config["FOLLOWUP_DAYS"]
@@ -106,6 +119,7 @@ JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "send_invitations": send_invitations,
     "send_reminders": send_reminders,
     "route_responses": route_responses,
+    "alert_sla": alert_sla,
     "close_unconfirmed_cases": close_unconfirmed_cases,
     "deliver_outbox": deliver_outbox,
 }

@@ -70,6 +70,8 @@ class Case(IdMixin, Base):
     due_resolve_at: Mapped[datetime | None]
     paused_seconds: Mapped[int] = mapped_column(default=0)
     reopen_count: Mapped[int] = mapped_column(default=0)
+    sla_reminded_at: Mapped[datetime | None]
+    escalation_level: Mapped[int] = mapped_column(default=0)  # 1: department head, 2: CX
     closure_kind: Mapped[str | None] = mapped_column(sa.String(20))
     root_cause: Mapped[str | None] = mapped_column(sa.String(40))
     resolution_summary: Mapped[str] = mapped_column(sa.Text, default="")

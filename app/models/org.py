@@ -40,6 +40,7 @@ class User(UserMixin, IdMixin, CreatedMixin, Base):
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
     locale: Mapped[str] = mapped_column(sa.String(10), default="en")
     active: Mapped[bool] = mapped_column(default=True)
+    heads_department: Mapped[bool] = mapped_column(default=False)  # receives escalations
 
     department: Mapped[Department | None] = relationship()
 
