@@ -13,6 +13,7 @@ from app.demo.bank import seed_demo
 from app.extensions import db
 from app.models import utcnow
 from app.services.accounts import (
+    DEFAULT_SCOPES,
     SCOPES,
     AccountError,
     api_keys,
@@ -31,12 +32,12 @@ api_key_cli = AppGroup("api-key", help="Manage API keys for bank systems.")
     "scopes",
     multiple=True,
     type=click.Choice(SCOPES),
-    help="Repeat for several; default: all.",
+    help="Repeat for several; default: events:write and metrics:read.",
 )
 def create_api_key_command(name: str, scopes: tuple[str, ...]) -> None:
     """Create a key and print its secret, which is shown this once only."""
     try:
-        _key, secret = create_api_key(db.session, name, scopes or SCOPES)
+        _key, secret = create_api_key(db.session, name, scopes or DEFAULT_SCOPES)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()

@@ -9,7 +9,7 @@ from typing import Any
 from flask import g, jsonify, request
 from flask_login import current_user
 
-from app.extensions import db
+from app.extensions import csrf, db
 from app.models import ApiKey, utcnow
 from app.services.accounts import api_key_for
 
@@ -21,14 +21,22 @@ def _bearer_key() -> ApiKey | None:
     return api_key_for(db.session, secret.strip(), now=utcnow())
 
 
-def require_scope(scope: str, *, managers_too: bool = False) -> Callable[..., Any]:
-    """401 without a live key; 403 when the key lacks the scope."""
+def require_scope(
+    scope: str, *, managers_too: bool = False, staff_too: bool = False
+) -> Callable[..., Any]:
+    """401 without a live key; 403 when the key lacks the scope.
+
+    A signed-in manager (or any staff member, with `staff_too`) may use the endpoint with their
+    session instead; then a write must carry the CSRF token (X-CSRFToken), like a form.
+    """
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            manager = current_user.is_authenticated and current_user.sees_all_departments
-            if managers_too and manager:
+            signed_in = current_user.is_authenticated
+            if signed_in and (staff_too or (managers_too and current_user.sees_all_departments)):
+                if request.method not in ("GET", "HEAD"):
+                    csrf.protect()
                 g.api_key = None
                 return view(*args, **kwargs)
             g.api_key = _bearer_key()

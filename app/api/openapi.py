@@ -10,14 +10,29 @@ from pydantic.json_schema import models_json_schema
 from app.api.schemas import (
     BatchPayload,
     BatchResult,
+    CaseBody,
+    CaseList,
     ClosedLoopBody,
     ErrorBody,
     EventPayload,
     EventResult,
+    TransitionPayload,
 )
 
-MODELS = (EventPayload, BatchPayload, EventResult, BatchResult, ClosedLoopBody, ErrorBody)
+MODELS = (
+    EventPayload,
+    BatchPayload,
+    TransitionPayload,
+    EventResult,
+    BatchResult,
+    ClosedLoopBody,
+    CaseBody,
+    CaseList,
+    ErrorBody,
+)
+REQUESTS = (EventPayload, BatchPayload, TransitionPayload)
 BEARER = [{"bearer": []}]
+CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
 def _ref(model: type) -> dict[str, str]:
@@ -34,6 +49,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         401: "No valid API key",
         403: "The key lacks the scope",
         404: "Not found",
+        409: "The case changed since the version sent",
         422: "Invalid, with the fields at fault",
     }
     return {str(code): _json(ErrorBody, texts[code]) for code in codes}
@@ -89,6 +105,40 @@ def openapi_document() -> dict[str, Any]:
                         }
                     ],
                     "responses": {"200": _json(EventResult, "The event"), **_errors(401, 403, 404)},
+                }
+            },
+            "/api/v1/cases": {
+                "get": {
+                    "summary": "Cases you may see (a staff session: your department), paged",
+                    "parameters": [
+                        {"name": name, "in": "query", "required": False, "schema": schema}
+                        for name, schema in (
+                            ("status", {"type": "string", "default": "open"}),
+                            ("priority", {"enum": ["P1", "P2", "P3"]}),
+                            ("touchpoint", {"type": "string"}),
+                            ("overdue", {"enum": ["1"]}),
+                            ("page", {"type": "integer", "minimum": 1}),
+                        )
+                    ],
+                    "responses": {"200": _json(CaseList, "One page"), **_errors(401, 403)},
+                }
+            },
+            "/api/v1/cases/{case_id}": {
+                "get": {
+                    "summary": "One case",
+                    "parameters": [CASE_ID],
+                    "responses": {"200": _json(CaseBody, "The case"), **_errors(401, 403, 404)},
+                }
+            },
+            "/api/v1/cases/{case_id}/transitions": {
+                "post": {
+                    "summary": "Move a case along its lifecycle (optimistic: send its version)",
+                    "parameters": [CASE_ID],
+                    "requestBody": {"required": True, **_json(TransitionPayload, "The move")},
+                    "responses": {
+                        "200": _json(CaseBody, "The case after the move"),
+                        **_errors(401, 403, 404, 409, 422),
+                    },
                 }
             },
             "/api/v1/openapi.json": {

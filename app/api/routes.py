@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request
-from pydantic import BaseModel, ValidationError
+from flask import Blueprint, g, jsonify
+from pydantic import ValidationError
 
 from app.api.auth import require_scope
+from app.api.http import error_reply, json_body, reply
 from app.api.openapi import openapi_document
 from app.api.schemas import (
     BatchPayload,
     BatchResult,
     ClosedLoopBody,
-    ErrorBody,
     EventPayload,
     EventResult,
     FieldError,
@@ -28,48 +28,37 @@ from app.services.metrics import closed_loop
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def _json(model: BaseModel, status: int = 200) -> Any:
-    return jsonify(model.model_dump(mode="json")), status
-
-
-def _error(status: int, error: str, message: str, fields: list[FieldError] | None = None) -> Any:
-    return _json(ErrorBody(error=error, message=message, fields=fields or []), status)
-
-
-def _body() -> Any:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
-
-
 @bp.post("/events")
 @require_scope("events:write")
 def post_event() -> Any:
-    body = _body()
+    body = json_body()
     if body is None:
-        return _error(400, "bad_request", "The body must be a JSON object.")
+        return error_reply(400, "bad_request", "The body must be a JSON object.")
     try:
         event = EventPayload.model_validate(body).to_domain()
     except ValidationError as error:
-        return _error(422, "invalid", "The event is invalid.", field_errors(error))
+        return error_reply(422, "invalid", "The event is invalid.", field_errors(error))
     [result] = ingest_events(db.session, [event], now=utcnow(), api_key_id=g.api_key.id)
     if result.status == "rejected":
         fields = [FieldError(field="touchpoint", message=f"unknown touchpoint {event.touchpoint}")]
-        return _error(422, "invalid", "Unknown touchpoint.", fields)
+        return error_reply(422, "invalid", "Unknown touchpoint.", fields)
     db.session.commit()
-    return _json(EventResult(**asdict(result)), 202)
+    return reply(EventResult(**asdict(result)), 202)
 
 
 @bp.post("/events:batch")
 @require_scope("events:write")
 def post_events_batch() -> Any:
     """Up to 1,000 events, each answered on its own; valid ones are stored in one transaction."""
-    body = _body()
+    body = json_body()
     if body is None:
-        return _error(400, "bad_request", "The body must be a JSON object.")
+        return error_reply(400, "bad_request", "The body must be a JSON object.")
     try:
         batch = BatchPayload.model_validate(body)
     except ValidationError as error:
-        return _error(422, "invalid", 'Send {"events": [1 to 1,000 events]}.', field_errors(error))
+        return error_reply(
+            422, "invalid", 'Send {"events": [1 to 1,000 events]}.', field_errors(error)
+        )
     results: list[EventResult | None] = []
     valid = []
     for index, raw in enumerate(batch.events):
@@ -85,7 +74,7 @@ def post_events_batch() -> Any:
     answered = [item or EventResult(**asdict(next(stored))) for item in results]
     counts = {s: sum(r.status == s for r in answered) for s in ("accepted", "duplicate")}
     counts |= {s: sum(r.status == s for r in answered) for s in ("rejected", "invalid")}
-    return _json(BatchResult(results=answered, **counts), 200)
+    return reply(BatchResult(results=answered, **counts), 200)
 
 
 @bp.get("/events/<path:event_id>")
@@ -94,14 +83,14 @@ def get_event(event_id: str) -> Any:
     """What became of an event: its invitation's status, and why it was deferred or not sent."""
     result = event_status(db.session, event_id)
     if result is None:
-        return _error(404, "not_found", "No event with this id.")
-    return _json(EventResult(**asdict(result)))
+        return error_reply(404, "not_found", "No event with this id.")
+    return reply(EventResult(**asdict(result)))
 
 
 @bp.get("/metrics/closed-loop")
 @require_scope("metrics:read", managers_too=True)
 def closed_loop_metrics() -> Any:
-    return _json(ClosedLoopBody(**asdict(closed_loop(db.session))))
+    return reply(ClosedLoopBody(**asdict(closed_loop(db.session))))
 
 
 @bp.get("/openapi.json")

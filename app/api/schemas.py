@@ -123,3 +123,42 @@ def field_errors(error: ValidationError, prefix: str = "") -> list[FieldError]:
         )
         for item in error.errors(include_url=False)
     ]
+
+
+class CaseBody(BaseModel):
+    id: int
+    status: str
+    priority: Literal["P1", "P2", "P3"]
+    department: str
+    touchpoint: str
+    rule: str
+    reason: str
+    opened_at: str
+    due_first_contact_at: str | None
+    due_resolve_at: str | None
+    first_contact_at: str | None
+    resolved_at: str | None
+    closed_at: str | None
+    closure_kind: str | None
+    root_cause: str | None
+    reopen_count: int
+    version: int
+    nps: int | None
+    csat: int | None
+    ces: int | None
+    comment: str
+    polarity: float | None
+
+
+class CaseList(BaseModel):
+    cases: list[CaseBody]
+    total: int
+    page: int
+    pages: int
+
+
+class TransitionPayload(_Strict):
+    to_status: Literal["acknowledged", "in_progress", "resolved", "closed", "reopened", "cancelled"]
+    version: int
+    note: str = Field(default="", max_length=5000)
+    root_cause: str | None = None  # required to resolve

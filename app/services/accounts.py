@@ -71,11 +71,14 @@ def _dummy_hash() -> str:
     return generate_password_hash("timing-equaliser")
 
 
-SCOPES = ("events:write", "metrics:read")
+SCOPES = ("events:write", "metrics:read", "cases:read", "cases:write")
+
+
+DEFAULT_SCOPES = ("events:write", "metrics:read")
 
 
 def create_api_key(
-    session: Session, name: str, scopes: tuple[str, ...] = SCOPES
+    session: Session, name: str, scopes: tuple[str, ...] = DEFAULT_SCOPES
 ) -> tuple[ApiKey, str]:
     """A new key and its secret, which is returned this once and never stored."""
     if session.scalar(sa.select(ApiKey.id).where(ApiKey.name == name)) is not None:

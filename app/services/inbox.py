@@ -13,15 +13,16 @@ from app.models import OPEN_STATUSES, Case, Response, Touchpoint, User
 PAGE_SIZE = 25
 
 
-def visible_cases(user: User) -> sa.Select[tuple[Case]]:
-    """The cases a user may see: their department's, or all for admins and CX managers."""
+def visible_cases(user: User | None) -> sa.Select[tuple[Case]]:
+    """The cases a user may see: their department's, or all for admins, CX managers and
+    bank systems with a cases scope (no user)."""
     query = sa.select(Case)
-    if not user.sees_all_departments:
+    if user is not None and not user.sees_all_departments:
         query = query.where(Case.department_id == user.department_id)
     return query
 
 
-def case_for(session: Session, user: User, case_id: int) -> Case | None:
+def case_for(session: Session, user: User | None, case_id: int) -> Case | None:
     """One case if the user may see it; None otherwise, so a guessed id reveals nothing."""
     return session.scalar(visible_cases(user).where(Case.id == case_id))
 
@@ -44,7 +45,7 @@ class InboxPage:
     pages: int
 
 
-def inbox(session: Session, user: User, wanted: InboxFilter, *, now: datetime) -> InboxPage:
+def inbox(session: Session, user: User | None, wanted: InboxFilter, *, now: datetime) -> InboxPage:
     """One page of the user's cases, the soonest due first (cases with no deadline last)."""
     query = visible_cases(user)
     if wanted.status == "open":

@@ -212,6 +212,9 @@ def test_a_segment_that_is_not_surveyed_is_recorded_with_its_reason(bank, sessio
 def test_the_openapi_document_describes_every_api_route(app, client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
-    documented = {path.replace("{event_id}", "<path:event_id>") for path in document["paths"]}
+    documented = {
+        path.replace("{event_id}", "<path:event_id>").replace("{case_id}", "<int:case_id>")
+        for path in document["paths"]
+    }
     routes = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
     assert routes == documented
