@@ -94,6 +94,11 @@ class Config:
         self.BUSINESS_CALENDAR = _business_calendar()
         # Days a resolved case waits for the customer's "yes" before closing as unconfirmed.
         self.FOLLOWUP_DAYS = int(os.environ.get("FOLLOWUP_DAYS", "7"))
+        # The bank's CRM follows cases through a signed JSON webhook when this is set.
+        self.WEBHOOK_URL = os.environ.get("WEBHOOK_URL") or None
+        self.WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET", self.SECRET_KEY)
+        # Seconds a timeline entry settles before notifications go out (see notifications.py).
+        self.NOTIFY_SETTLE_SECONDS = float(os.environ.get("NOTIFY_SETTLE_SECONDS", "10"))
         self.SLA_REMIND_BEFORE_HOURS = float(os.environ.get("SLA_REMIND_BEFORE_HOURS", "2"))
         self.DEV_OUTBOX_PAGE = _bool("DEV_OUTBOX_PAGE", False)
         self.BABEL_DEFAULT_LOCALE = "en"

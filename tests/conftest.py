@@ -73,6 +73,8 @@ def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         # No quiet hours: a test's outcome must not depend on the hour it runs at; the quiet-hour
         # rule has tests of its own with the time passed in.
         "CONTACT_POLICY": ContactPolicy(quiet_start=time(0, 0), quiet_end=time(0, 0)),
+        # Timeline entries notify at once; the settling wait has a test of its own.
+        "NOTIFY_SETTLE_SECONDS": 0,
         **overrides,
     }
 

@@ -6,6 +6,7 @@ is its own transaction, so a crash loses at most one row's progress and the leas
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -27,7 +28,9 @@ from app.services.invitations import (
     remind,
 )
 from app.services.mailer import mail_configured, send_over_smtp
+from app.services.notifications import Channels, publish_case_events, send_digests
 from app.services.outbox import DeliveryReport, claim_deliverable, deliver_one
+from app.services.webhooks import webhook_sender
 from workflows.throttling import Verdict
 
 log = logging.getLogger(__name__)
@@ -104,6 +107,37 @@ def close_unconfirmed_cases() -> dict[str, int]:
     return {"cases_closed_unconfirmed": closed}
 
 
+def _channels() -> Channels:
+    return Channels(current_app.config["BASE_URL"], current_app.config["WEBHOOK_URL"])
+
+
+def notify_case_events() -> dict[str, int]:
+    """New timeline entries become team e-mails, assignee e-mails and webhook calls."""
+    settle = timedelta(seconds=current_app.config["NOTIFY_SETTLE_SECONDS"])
+    queued = publish_case_events(db.session, now=utcnow(), channels=_channels(), settle=settle)
+    db.session.commit()
+    return {f"queued_{kind}": count for kind, count in queued.items()} or {"queued": 0}
+
+
+def send_case_digests() -> dict[str, int]:
+    """Departments on a daily digest get theirs."""
+    sent = send_digests(db.session, now=utcnow(), channels=_channels())
+    db.session.commit()
+    return {"digests_queued": sent}
+
+
+def deliver_webhooks() -> dict[str, int]:
+    """Queued webhook calls go to the CRM, signed, with retries."""
+    secret = current_app.config["WEBHOOK_SECRET"]
+    if not current_app.config["WEBHOOK_URL"]:
+        return {}
+    report = DeliveryReport()
+    for message_id in _claim(functools.partial(claim_deliverable, webhooks=True)):
+        deliver_one(db.session, message_id, webhook_sender(secret), now=utcnow(), report=report)
+        db.session.commit()
+    return {f"webhooks_{key}": value for key, value in asdict(report).items()}
+
+
 def deliver_outbox() -> dict[str, int]:
     """Queued e-mail goes out over SMTP; without a mail server it waits in the outbox."""
     if not mail_configured():
@@ -120,8 +154,11 @@ JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "send_reminders": send_reminders,
     "route_responses": route_responses,
     "alert_sla": alert_sla,
+    "notify_case_events": notify_case_events,
+    "send_case_digests": send_case_digests,
     "close_unconfirmed_cases": close_unconfirmed_cases,
     "deliver_outbox": deliver_outbox,
+    "deliver_webhooks": deliver_webhooks,
 }
 
 

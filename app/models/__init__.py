@@ -11,7 +11,7 @@ from app.models.case import (
 )
 from app.models.customer import Customer
 from app.models.org import ApiKey, Department, Role, User
-from app.models.outbox import OutboxMessage, OutboxStatus
+from app.models.outbox import OutboxCursor, OutboxMessage, OutboxStatus
 from app.models.routing import RoutingRule
 from app.models.survey import (
     Answer,
@@ -39,6 +39,7 @@ __all__ = [
     "Department",
     "Invitation",
     "InvitationStatus",
+    "OutboxCursor",
     "OutboxMessage",
     "OutboxStatus",
     "Response",

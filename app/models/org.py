@@ -24,6 +24,10 @@ class Department(IdMixin, CreatedMixin, Base):
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     name_zh: Mapped[str] = mapped_column(sa.String(120), default="")
+    # How the team hears of new cases: "immediate" (an e-mail each), "digest" (one a day), "off".
+    notify_mode: Mapped[str] = mapped_column(sa.String(10), default="immediate")
+    notify_email: Mapped[str | None] = mapped_column(sa.String(254))  # team mailbox, if any
+    last_digest_at: Mapped[datetime | None]
 
 
 class User(UserMixin, IdMixin, CreatedMixin, Base):

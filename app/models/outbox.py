@@ -38,3 +38,12 @@ class OutboxMessage(IdMixin, CreatedMixin, Base):
     claimed_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class OutboxCursor(Base):
+    """How far a publishing job has read an append-only table (the case timeline)."""
+
+    __tablename__ = "outbox_cursor"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)

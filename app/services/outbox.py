@@ -10,8 +10,11 @@ import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.models import OutboxMessage, OutboxStatus
@@ -63,13 +66,37 @@ def enqueue_email(
     return message
 
 
+WEBHOOK = "webhook"
+
+
+def enqueue_once(session: Session, **fields: Any) -> bool:
+    """Queue a message unless one with the same (kind, subject_key) exists; True if queued.
+
+    INSERT … ON CONFLICT DO NOTHING on both engines, so two workers publishing the same
+    timeline entry queue it once, without an error to recover from.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage).values(
+        status=OutboxStatus.PENDING, attempts=0, headers={}, last_error="", **fields
+    )
+    statement = statement.on_conflict_do_nothing(index_elements=["kind", "subject_key"])
+    return session.scalar(statement.returning(OutboxMessage.id)) is not None
+
+
 def claim_deliverable(
-    session: Session, *, now: datetime, limit: int = 50, lease: timedelta = DEFAULT_LEASE
+    session: Session,
+    *,
+    now: datetime,
+    webhooks: bool = False,
+    limit: int = 50,
+    lease: timedelta = DEFAULT_LEASE,
 ) -> list[int]:
-    """Lease the messages due for a delivery attempt."""
+    """Lease the e-mails (or, with `webhooks`, the webhook calls) due for a delivery attempt."""
+    kind = OutboxMessage.kind == WEBHOOK if webhooks else OutboxMessage.kind != WEBHOOK
     return claim_due(
         session,
         OutboxMessage,
+        kind,
         OutboxMessage.status == OutboxStatus.PENDING,
         OutboxMessage.next_attempt_at <= now,
         now=now,
