@@ -35,9 +35,10 @@ from workflows.throttling import ContactPolicy
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/touchloop_test"
 
 
-def postgres_url(database: str | None = None) -> str:
+def postgres_url(suffix: str | None = None) -> str:
+    """The test database, or a scratch one named after it (so parallel checkouts never share)."""
     url = os.environ.get("TEST_DATABASE_URL", PG_DEFAULT)
-    return url if database is None else url.rsplit("/", 1)[0] + "/" + database
+    return url if suffix is None else f"{url}_{suffix}"
 
 
 def ensure_postgres_database(url: str) -> None:

@@ -18,7 +18,7 @@ def scratch_app(request, tmp_path):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'migrations.db'}"
     else:
-        url = postgres_url("touchloop_migrations")
+        url = postgres_url("migrations")
         ensure_postgres_database(url)
     app = create_app(app_config(url))
     with app.app_context():
