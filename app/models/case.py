@@ -68,7 +68,8 @@ class Case(IdMixin, Base):
     closed_at: Mapped[datetime | None]
     due_first_contact_at: Mapped[datetime | None]
     due_resolve_at: Mapped[datetime | None]
-    paused_seconds: Mapped[int] = mapped_column(default=0)
+    paused_seconds: Mapped[int] = mapped_column(default=0)  # business seconds spent waiting
+    waiting_since: Mapped[datetime | None]  # set while the case waits on the customer
     reopen_count: Mapped[int] = mapped_column(default=0)
     sla_reminded_at: Mapped[datetime | None]
     escalation_level: Mapped[int] = mapped_column(default=0)  # 1: department head, 2: CX
