@@ -48,6 +48,8 @@ def case_body(case: Case) -> CaseBody:
         closed_at=_iso(case.closed_at),
         closure_kind=case.closure_kind,
         root_cause=case.root_cause,
+        waiting_since=_iso(case.waiting_since),
+        paused_seconds=case.paused_seconds,
         reopen_count=case.reopen_count,
         version=case.version,
         nps=response.nps,
@@ -93,17 +95,18 @@ def post_transition(case_id: int) -> Any:
         wanted = TransitionPayload.model_validate(json_body() or {})
     except ValidationError as error:
         return error_reply(422, "invalid", "The transition is invalid.", field_errors(error))
+    calendar = current_app.config["BUSINESS_CALENDAR"]
     try:
         if wanted.to_status == "resolved":
             resolve_case(
                 db.session, case, _user(), root_cause=wanted.root_cause or "",
                 summary=wanted.note, now=utcnow(), version=wanted.version,
-                followup_days=current_app.config["FOLLOWUP_DAYS"],
+                followup_days=current_app.config["FOLLOWUP_DAYS"], calendar=calendar,
             )  # fmt: skip
         else:
             transition_case(
                 db.session, case, wanted.to_status, _user(), wanted.note, now=utcnow(),
-                version=wanted.version,
+                version=wanted.version, calendar=calendar,
             )  # fmt: skip
     except VersionConflict as conflict:
         db.session.rollback()

@@ -141,6 +141,8 @@ class CaseBody(BaseModel):
     closed_at: str | None
     closure_kind: str | None
     root_cause: str | None
+    waiting_since: str | None  # set while the case waits on the customer (the clock is stopped)
+    paused_seconds: int  # business time spent waiting, added to the resolve deadline
     reopen_count: int
     version: int
     nps: int | None

@@ -10,7 +10,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.models import Response
+from app.models import Case, Response
 
 STATUS_LABELS = {
     "new": _l("new"),
@@ -55,6 +55,13 @@ def time_left(due: datetime | None, now: datetime) -> str:
     )
 
 
+def clock(case: Case, now: datetime) -> str:
+    """Time left to resolve, or, while the case waits on the customer, what was left then."""
+    if case.waiting_since is None:
+        return time_left(case.due_resolve_at, now)
+    return _("paused, %(left)s", left=time_left(case.due_resolve_at, case.waiting_since))
+
+
 def query_with(**changes: Any) -> str:
     """The current filters with some values changed, for paging links."""
     args = request.args.to_dict()
@@ -67,5 +74,6 @@ HELPERS = {
     "status_choices": status_choices,
     "score_of": score_of,
     "time_left": time_left,
+    "clock": clock,
     "query_with": query_with,
 }

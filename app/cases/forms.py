@@ -61,6 +61,13 @@ class ResolveForm(CaseActionForm):
     )
 
 
+class WaitingForm(CaseActionForm):
+    """Start waiting on the customer (waiting=y) or restart the clock (waiting empty)."""
+
+    waiting = HiddenField()
+    note = TextAreaField(_l("What we are waiting for, or what came"), validators=[Length(max=2000)])
+
+
 class ReassignForm(CaseActionForm):
     department_id = SelectField(_l("Department"), coerce=int)
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=2000)])

@@ -29,6 +29,7 @@ from app.cases.forms import (
     ReassignForm,
     ResolveForm,
     StatusForm,
+    WaitingForm,
 )
 from app.extensions import db
 from app.forms import Form
@@ -42,7 +43,9 @@ from app.services.lifecycle import (
     reassign_case,
     record_contact,
     resolve_case,
+    resume_clock,
     transition_case,
+    wait_on_customer,
 )
 from app.services.surveys import answered_definition
 from workflows.lifecycle import ALLOWED_TRANSITIONS, IllegalTransition
@@ -118,6 +121,7 @@ def detail(case_id: int) -> Any:
             "contact": ContactForm(),
             "resolve": ResolveForm(),
             "reassign": _reassign_form(),
+            "waiting": WaitingForm(),
         },
         root_causes=ROOT_CAUSE_LABELS,
         channels=CHANNEL_LABELS,
@@ -162,9 +166,36 @@ def status(case_id: int) -> Any:
             form.note.data or "",
             now=utcnow(),
             version=form.version.data,
+            calendar=current_app.config["BUSINESS_CALENDAR"],
         )
 
     return _act(case_id, StatusForm(), action, _("Case updated."))
+
+
+@bp.post("/<int:case_id>/waiting")
+def waiting(case_id: int) -> Any:
+    form = WaitingForm()
+
+    def action(case: Case, form: Any) -> None:
+        note, version = form.note.data or "", form.version.data
+        if form.waiting.data:
+            wait_on_customer(
+                db.session, case, current_user, note=note, now=utcnow(), version=version
+            )
+        else:
+            calendar = current_app.config["BUSINESS_CALENDAR"]
+            resume_clock(
+                db.session,
+                case,
+                current_user,
+                note=note,
+                now=utcnow(),
+                calendar=calendar,
+                version=version,
+            )
+
+    done = _("The clock is stopped.") if form.waiting.data else _("The clock runs again.")
+    return _act(case_id, form, action, done)
 
 
 @bp.post("/<int:case_id>/contact")
@@ -195,6 +226,7 @@ def resolve(case_id: int) -> Any:
             now=utcnow(),
             followup_days=current_app.config["FOLLOWUP_DAYS"],
             version=form.version.data,
+            calendar=current_app.config["BUSINESS_CALENDAR"],
         )
 
     return _act(case_id, ResolveForm(), action, _("Case resolved."))

@@ -29,6 +29,7 @@ def alert_due_cases(
         sa.select(Case).where(
             Case.status.in_(OPEN_STATUSES),
             Case.escalation_level < 2,
+            Case.waiting_since.is_(None),  # the clock is stopped while the customer is awaited
             Case.due_resolve_at <= now + remind_before,
         )
     ).all()

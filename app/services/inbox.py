@@ -61,7 +61,9 @@ def inbox(session: Session, user: User | None, wanted: InboxFilter, *, now: date
             .where(Touchpoint.code == wanted.touchpoint)
         )
     if wanted.overdue:
-        query = query.where(Case.status.in_(OPEN_STATUSES), Case.due_resolve_at < now)
+        query = query.where(
+            Case.status.in_(OPEN_STATUSES), Case.waiting_since.is_(None), Case.due_resolve_at < now
+        )
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(wanted.page, 1), pages)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.models import (
     CONTACT_CHANNELS,
+    OPEN_STATUSES,
     ROOT_CAUSES,
     Case,
     CaseEvent,
@@ -18,6 +19,7 @@ from app.models import (
 )
 from app.services.inbox import visible_cases
 from workflows.lifecycle import check_transition
+from workflows.sla import BusinessCalendar, add_business_hours, business_seconds
 
 
 class VersionConflict(Exception):
@@ -58,13 +60,22 @@ def transition_case(
     *,
     now: datetime,
     version: int | None = None,
+    calendar: BusinessCalendar | None = None,
 ) -> None:
-    """Move a case along its lifecycle, or raise IllegalTransition with a readable message."""
+    """Move a case along its lifecycle, or raise IllegalTransition with a readable message.
+
+    A case waiting on the customer stops waiting first, which needs the calendar to count the
+    paused business time; without one the move is refused rather than miscounted.
+    """
     _check_version(case, version)
     if to_status == CaseStatus.CANCELLED and not note.strip():
         raise CaseRefused("Say why the case is cancelled.")
     from_status = case.status
     check_transition(from_status, to_status)
+    if case.waiting_since is not None:
+        if calendar is None:
+            raise CaseRefused("The case is waiting on the customer: resume the clock first.")
+        _resume(session, case, actor, "", now, calendar)
     case.status = to_status
     if to_status == CaseStatus.RESOLVED:
         case.resolved_at = now
@@ -90,11 +101,21 @@ def resolve_case(
     now: datetime,
     followup_days: int = 7,
     version: int | None = None,
+    calendar: BusinessCalendar | None = None,
 ) -> None:
     """Resolve with the root cause and what was done (both required); the follow-up is queued."""
     if root_cause not in ROOT_CAUSES or not summary.strip():
         raise CaseRefused("A root cause and a resolution summary are required to resolve.")
-    transition_case(session, case, CaseStatus.RESOLVED, actor, summary, now=now, version=version)
+    transition_case(
+        session,
+        case,
+        CaseStatus.RESOLVED,
+        actor,
+        summary,
+        now=now,
+        version=version,
+        calendar=calendar,
+    )
     case.root_cause, case.resolution_summary = root_cause, summary
     _schedule_followup(session, case, now=now, days=followup_days)
 
@@ -134,6 +155,61 @@ def record_contact(
         raise CaseRefused("The customer did not agree to be contacted about this answer.")
     case.first_contact_at = case.first_contact_at or now
     record_event(session, case, actor, "contacted", None, None, note, now, {"channel": channel})
+
+
+def wait_on_customer(
+    session: Session,
+    case: Case,
+    actor: User,
+    *,
+    note: str,
+    now: datetime,
+    version: int | None = None,
+) -> None:
+    """The case waits for the customer (documents, a call back): its resolve clock stops."""
+    _check_version(case, version)
+    if case.status not in OPEN_STATUSES:
+        raise CaseRefused("Only an open case can wait on the customer.")
+    if case.waiting_since is not None:
+        raise CaseRefused("The case is already waiting on the customer.")
+    case.waiting_since = now
+    record_event(session, case, actor, "waiting", None, None, note, now)
+
+
+def resume_clock(
+    session: Session,
+    case: Case,
+    actor: User,
+    *,
+    note: str,
+    now: datetime,
+    calendar: BusinessCalendar,
+    version: int | None = None,
+) -> None:
+    """The customer came back: the clock runs again, the deadline moved by the time waited."""
+    _check_version(case, version)
+    if case.waiting_since is None:
+        raise CaseRefused("The case is not waiting on the customer.")
+    _resume(session, case, actor, note, now, calendar)
+
+
+def _resume(
+    session: Session,
+    case: Case,
+    actor: User | None,
+    note: str,
+    now: datetime,
+    calendar: BusinessCalendar,
+) -> None:
+    """Count the business time waited, push the resolve deadline by it, note it."""
+    assert case.waiting_since is not None
+    paused = round(business_seconds(case.waiting_since, now, calendar))
+    case.paused_seconds += paused
+    if case.due_resolve_at is not None and paused:
+        case.due_resolve_at = add_business_hours(case.due_resolve_at, paused / 3600, calendar)
+    case.waiting_since = None
+    data = {"paused_seconds": paused}
+    record_event(session, case, actor, "resumed", None, None, note, now, data)
 
 
 def reassign_case(

@@ -50,7 +50,7 @@ def test_staff_see_their_departments_cases_only(client, session, detractor_case)
     assert f'href="/cases/{theirs.id}"' not in html
 
 
-@pytest.mark.parametrize("action", ["notes", "status", "contact", "resolve", "reassign"])
+@pytest.mark.parametrize("action", ["notes", "status", "contact", "resolve", "reassign", "waiting"])
 def test_another_departments_case_is_a_404_for_every_action(
     client, session, detractor_case, action
 ):
