@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request, session
+from flask import g, has_request_context, request, session
 from flask_babel import get_locale
 
 # Babel parses zh_CN as zh_Hans_CN, so the Chinese catalogue lives in translations/zh_Hans_CN.
@@ -24,7 +24,12 @@ def normalise(code: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    """Flask-Babel's selector: ?lang=, the session, the page's own choice, the headers."""
+    """Flask-Babel's selector: ?lang=, the session, the page's own choice, the headers.
+
+    Outside a request (jobs, the CLI) it is English unless a caller forces a locale.
+    """
+    if not has_request_context():
+        return "en"
     chosen = normalise(request.args.get("lang"))
     if chosen:
         session["lang"] = chosen

@@ -16,8 +16,12 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 class IllegalTransition(ValueError):
     """Raised when a case is asked to move where its lifecycle does not go."""
 
+    def __init__(self, from_status: str, to_status: str) -> None:
+        super().__init__(f"A case that is {from_status} cannot become {to_status}.")
+        self.from_status, self.to_status = from_status, to_status
+
 
 def check_transition(from_status: str, to_status: str) -> None:
     """Refuse a move the lifecycle does not allow, with a message staff can read."""
     if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
-        raise IllegalTransition(f"A case that is {from_status} cannot become {to_status}.")
+        raise IllegalTransition(from_status, to_status)

@@ -70,25 +70,31 @@ class RoutingDecision:
     round_robin: bool
 
 
-def route(facts: ResponseFacts, rules: Sequence[Rule]) -> RoutingDecision | None:
-    """The first matching rule's decision; None when no rule matches or it opens no case."""
+def first_match(facts: ResponseFacts, rules: Sequence[Rule]) -> tuple[Rule, str] | None:
+    """The first rule whose conditions all hold, with why; None when none does."""
     for rule in rules:
         reasons = _matches(rule, facts)
-        if reasons is None:
-            continue
-        if not rule.opens_case:
-            return None
-        return RoutingDecision(
-            rule=rule.name,
-            reason="; ".join(reasons) or "catch-all",
-            department_id=rule.department_id or facts.department_id,
-            priority=rule.priority,
-            first_contact_hours=rule.first_contact_hours,
-            resolve_hours=rule.resolve_hours,
-            assignee_id=rule.assignee_id,
-            round_robin=rule.round_robin,
-        )
+        if reasons is not None:
+            return rule, "; ".join(reasons) or "catch-all"
     return None
+
+
+def route(facts: ResponseFacts, rules: Sequence[Rule]) -> RoutingDecision | None:
+    """The first matching rule's decision; None when no rule matches or it opens no case."""
+    match = first_match(facts, rules)
+    if match is None or not match[0].opens_case:
+        return None
+    rule, reason = match
+    return RoutingDecision(
+        rule=rule.name,
+        reason=reason,
+        department_id=rule.department_id or facts.department_id,
+        priority=rule.priority,
+        first_contact_hours=rule.first_contact_hours,
+        resolve_hours=rule.resolve_hours,
+        assignee_id=rule.assignee_id,
+        round_robin=rule.round_robin,
+    )
 
 
 def _matches(rule: Rule, facts: ResponseFacts) -> list[str] | None:

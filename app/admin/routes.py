@@ -1,18 +1,29 @@
-"""The admin's screens: touchpoint rules, and what became of recent invitations."""
+"""The admin's screens: touchpoints, routing rules, departments, and recent invitations."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app.admin.forms import TouchpointForm
+from app.admin.forms import NOTIFY_MODES, SEGMENTS, DepartmentForm, RoutingRuleForm, TouchpointForm
 from app.extensions import db
-from app.models import Role, Touchpoint
+from app.locale import local_name
+from app.models import Department, Role, RoutingRule, Touchpoint
+from app.services.departments import departments, update_department
+from app.services.routing import RuleRefused, all_rules, rule_options, save_rule, try_rules
 from app.services.touchpoints import choices, recent_invitations, touchpoints, update_touchpoint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -48,7 +59,98 @@ def touchpoint_edit(code: str) -> Any:
         db.session.commit()
         flash(_("Touchpoint saved. New invitations follow the new rules."), "ok")
         return redirect(url_for("admin.touchpoint_list"))
-    return render_template("admin/touchpoint_edit.html", form=form, touchpoint=touchpoint)
+    back = (url_for("admin.touchpoint_list"), _("Touchpoints"))
+    return render_template(
+        "admin/edit.html",
+        form=form,
+        back=back,
+        heading=local_name(touchpoint),
+        code=touchpoint.code,
+    )
+
+
+@bp.get("/rules")
+def rule_list() -> Any:
+    """The rules in the order they are tried, and a box to try them on a made-up answer."""
+    args = request.args
+    trial = None
+    touchpoint = db.session.scalar(sa.select(Touchpoint).where(Touchpoint.code == args.get("tp")))
+    metric, score = args.get("metric", "nps"), args.get("score", type=int)
+    if touchpoint is not None and metric in ("nps", "csat", "ces") and score is not None:
+        trial = try_rules(
+            db.session,
+            touchpoint=touchpoint,
+            score=(metric, score),
+            comment=args.get("comment", "")[:2000],
+            segment=args.get("segment", "mass"),
+        )
+    return render_template(
+        "admin/rules.html",
+        rules=all_rules(db.session),
+        touchpoints=touchpoints(db.session),
+        segments=SEGMENTS,
+        tried=touchpoint is not None and score is not None,
+        trial=trial,
+    )
+
+
+@bp.route("/rules/new", methods=["GET", "POST"], defaults={"rule_id": None})
+@bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
+def rule_edit(rule_id: int | None) -> Any:
+    rule = RoutingRule() if rule_id is None else db.session.get(RoutingRule, rule_id)
+    if rule is None:
+        abort(404)
+    editing = rule_id is not None and request.method == "GET"
+    form = RoutingRuleForm(obj=rule) if editing else RoutingRuleForm()
+    options = rule_options(db.session)
+    form.touchpoints.choices = [SelectChoice(v, label) for v, label in options["touchpoints"]]
+    form.department_id.choices = [
+        SelectChoice("0", _("The touchpoint's department")),
+        *(SelectChoice(v, label) for v, label in options["departments"]),
+    ]
+    form.assignee_id.choices = [
+        SelectChoice("0", "–"),
+        *(SelectChoice(v, label) for v, label in options["assignees"]),
+    ]
+    if editing:
+        form.load(rule)
+    if form.validate_on_submit():
+        try:
+            save_rule(db.session, rule, form.values())
+        except RuleRefused as refused:
+            db.session.rollback()
+            form.name.errors = [*form.name.errors, str(refused)]
+        else:
+            db.session.commit()
+            flash(_("Rule saved. Responses routed from now on follow it."), "ok")
+            return redirect(url_for("admin.rule_list"))
+    heading = _("New routing rule") if rule_id is None else rule.name
+    back = (url_for("admin.rule_list"), _("Routing rules"))
+    return render_template("admin/edit.html", form=form, back=back, heading=heading, code=None)
+
+
+@bp.get("/departments")
+def department_list() -> Any:
+    return render_template(
+        "admin/departments.html", departments=departments(db.session), notify_modes=NOTIFY_MODES
+    )
+
+
+@bp.route("/departments/<code>", methods=["GET", "POST"])
+def department_edit(code: str) -> Any:
+    department = db.session.scalar(sa.select(Department).where(Department.code == code))
+    if department is None:
+        abort(404)
+    form = DepartmentForm(obj=department) if request.method == "GET" else DepartmentForm()
+    if form.validate_on_submit():
+        update_department(db.session, department, form.values())
+        db.session.commit()
+        flash(_("Department saved."), "ok")
+        return redirect(url_for("admin.department_list"))
+    back = (url_for("admin.department_list"), _("Departments"))
+    return render_template(
+        "admin/edit.html", form=form, back=back, heading=department.name, code=department.code
+    )
 
 
 @bp.get("/invitations")

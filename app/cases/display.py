@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models import Case, Response
+from workflows.lifecycle import IllegalTransition
 
 STATUS_LABELS = {
     "new": _l("new"),
@@ -25,6 +26,17 @@ STATUS_LABELS = {
 
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
+
+
+def refusal(error: Exception) -> str:
+    """A refused action, said in the reader's language."""
+    if isinstance(error, IllegalTransition):
+        return _(
+            "A case that is %(from_status)s cannot become %(to_status)s.",
+            from_status=status_label(error.from_status),
+            to_status=status_label(error.to_status),
+        )
+    return str(error)
 
 
 def status_choices() -> list[tuple[str, str]]:

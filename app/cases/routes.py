@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app.cases.display import HELPERS
+from app.cases.display import HELPERS, refusal
 from app.cases.forms import (
     CHANNEL_LABELS,
     ROOT_CAUSE_LABELS,
@@ -138,7 +138,7 @@ def _act(case_id: int, form: Form, action: Callable[[Case, Any], None], done: st
         action(case, form)
     except (IllegalTransition, CaseRefused, VersionConflict) as refused:
         db.session.rollback()
-        flash(str(refused), "error")
+        flash(refusal(refused), "error")
         return redirect(url_for("cases.detail", case_id=case_id))
     db.session.commit()
     flash(done, "ok")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -33,7 +34,7 @@ class CaseRefused(ValueError):
 def _check_version(case: Case, expected: int | None) -> None:
     if expected is not None and expected != case.version:
         raise VersionConflict(
-            "Someone else changed this case a moment ago. Reload it, then try again."
+            _l("Someone else changed this case a moment ago. Reload it, then try again.")
         )
 
 
@@ -69,12 +70,12 @@ def transition_case(
     """
     _check_version(case, version)
     if to_status == CaseStatus.CANCELLED and not note.strip():
-        raise CaseRefused("Say why the case is cancelled.")
+        raise CaseRefused(_l("Say why the case is cancelled."))
     from_status = case.status
     check_transition(from_status, to_status)
     if case.waiting_since is not None:
         if calendar is None:
-            raise CaseRefused("The case is waiting on the customer: resume the clock first.")
+            raise CaseRefused(_l("The case is waiting on the customer: resume the clock first."))
         _resume(session, case, actor, "", now, calendar)
     case.status = to_status
     if to_status == CaseStatus.RESOLVED:
@@ -105,7 +106,7 @@ def resolve_case(
 ) -> None:
     """Resolve with the root cause and what was done (both required); the follow-up is queued."""
     if root_cause not in ROOT_CAUSES or not summary.strip():
-        raise CaseRefused("A root cause and a resolution summary are required to resolve.")
+        raise CaseRefused(_l("A root cause and a resolution summary are required to resolve."))
     transition_case(
         session,
         case,
@@ -152,7 +153,7 @@ def record_contact(
     if channel not in CONTACT_CHANNELS:
         raise CaseRefused(f"Unknown channel {channel!r}.")
     if not case.response.consent_to_contact:
-        raise CaseRefused("The customer did not agree to be contacted about this answer.")
+        raise CaseRefused(_l("The customer did not agree to be contacted about this answer."))
     case.first_contact_at = case.first_contact_at or now
     record_event(session, case, actor, "contacted", None, None, note, now, {"channel": channel})
 
@@ -169,9 +170,9 @@ def wait_on_customer(
     """The case waits for the customer (documents, a call back): its resolve clock stops."""
     _check_version(case, version)
     if case.status not in OPEN_STATUSES:
-        raise CaseRefused("Only an open case can wait on the customer.")
+        raise CaseRefused(_l("Only an open case can wait on the customer."))
     if case.waiting_since is not None:
-        raise CaseRefused("The case is already waiting on the customer.")
+        raise CaseRefused(_l("The case is already waiting on the customer."))
     case.waiting_since = now
     record_event(session, case, actor, "waiting", None, None, note, now)
 
@@ -189,7 +190,7 @@ def resume_clock(
     """The customer came back: the clock runs again, the deadline moved by the time waited."""
     _check_version(case, version)
     if case.waiting_since is None:
-        raise CaseRefused("The case is not waiting on the customer.")
+        raise CaseRefused(_l("The case is not waiting on the customer."))
     _resume(session, case, actor, note, now, calendar)
 
 
@@ -225,9 +226,9 @@ def reassign_case(
     """Hand the case to another department, with the reason on the timeline."""
     _check_version(case, version)
     if not reason.strip():
-        raise CaseRefused("Say why the case goes to another department.")
+        raise CaseRefused(_l("Say why the case goes to another department."))
     if department_id == case.department_id:
-        raise CaseRefused("The case is already with that department.")
+        raise CaseRefused(_l("The case is already with that department."))
     data = {"from_department": case.department_id, "to_department": department_id}
     case.department_id, case.assignee_id = department_id, None
     record_event(session, case, actor, "reassigned", None, None, reason, now, data)

@@ -1,11 +1,20 @@
 """An admin edits a touchpoint's rules in the UI; nobody else can."""
 
 import pytest
+import sqlalchemy as sa
 
-from app.models import Touchpoint
+from app.models import Department, RoutingRule, Touchpoint
+from app.services.routing import active_rules
 from app.services.surveys import sync_surveys
 from tests.conftest import csrf_token, login
-from tests.factories import PASSWORD, InvitationFactory, TouchpointFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    DepartmentFactory,
+    InvitationFactory,
+    TouchpointFactory,
+    UserFactory,
+)
+from workflows.routing import ResponseFacts, route
 
 
 @pytest.fixture
@@ -87,5 +96,113 @@ def test_only_admins_reach_the_admin_pages(client, session, role):
     user = UserFactory(role=role, department=None) if role != "staff" else UserFactory()
     session.commit()
     login(client, user.email, PASSWORD)
-    assert client.get("/admin/touchpoints").status_code == 404
-    assert client.get("/admin/touchpoints/branch_visit").status_code == 404
+    department = DepartmentFactory(code="cards")
+    rule = RoutingRule(name="r", position=1)
+    session.add(rule)
+    session.commit()
+    pages = [
+        "/admin/touchpoints", "/admin/touchpoints/branch_visit", "/admin/invitations",
+        "/admin/rules", "/admin/rules/new", f"/admin/rules/{rule.id}", "/admin/departments",
+        f"/admin/departments/{department.code}",
+    ]  # fmt: skip
+    admin_rules = {
+        r.rule for r in client.application.url_map.iter_rules() if r.endpoint.startswith("admin.")
+    }
+    assert len(admin_rules) == len(pages)  # a new admin page must be added to the list above
+    for page in pages:
+        assert client.get(page).status_code == 404, page
+
+
+RULE_FORM = {
+    "name": "vip_refund",
+    "position": "5",
+    "active": "y",
+    "scores": "csat<=2, nps <= 6",
+    "polarity_below": "",
+    "keywords": "refund, 退款",
+    "journey_stages": "",
+    "segments": ["vip"],
+    "attributes": "branch: Central, Airport",
+    "opens_case": "y",
+    "department_id": "0",
+    "priority": "P1",
+    "first_contact_hours": "2",
+    "resolve_hours": "16",
+    "assignee_id": "0",
+    "round_robin": "y",
+}
+
+
+def test_an_admin_writes_a_rule_and_routing_follows_it(client, session, admin):
+    _, token = form_of(client, "/admin/rules/new")
+    result = client.post("/admin/rules/new", data={"csrf_token": token, **RULE_FORM})
+    assert result.status_code == 302
+    rule = session.scalars(sa.select(RoutingRule)).one()
+    assert rule.scores == [
+        {"metric": "csat", "op": "<=", "value": 2},
+        {"metric": "nps", "op": "<=", "value": 6},
+    ]
+    assert (rule.keywords, rule.segments, rule.attributes) == (
+        ["refund", "退款"], ["vip"], {"branch": ["Central", "Airport"]}
+    )  # fmt: skip
+    facts = ResponseFacts(
+        nps=3, comment="我要退款", segment="vip", department_id=7, attributes={"branch": "Airport"}
+    )
+    decision = route(facts, [r for _, r in active_rules(session)])
+    assert (decision.rule, decision.priority, decision.department_id) == ("vip_refund", "P1", 7)
+    assert decision.reason == "NPS 3 ≤ 6; mentions 退款; segment vip; branch Airport"
+    page = client.get(f"/admin/rules/{rule.id}").get_data(as_text=True)
+    assert 'value="csat&lt;=2, nps&lt;=6"' in page and "Central, Airport" in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("scores", "nps < 6", "Write metric, &lt;= or &gt;=, and a number"),
+        ("attributes", "branch Central", "Write name: value, value"),
+        ("polarity_below", "2", "Number must be between -1 and 1"),
+    ],
+)
+def test_a_wrong_rule_is_explained_and_nothing_is_stored(
+    client, session, admin, field, value, message
+):
+    _, token = form_of(client, "/admin/rules/new")
+    result = client.post("/admin/rules/new", data={"csrf_token": token, **RULE_FORM, field: value})
+    assert result.status_code == 200 and message in result.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(RoutingRule)) == 0
+
+
+def test_two_rules_cannot_share_a_name(client, session, admin):
+    session.add(RoutingRule(name="vip_refund", position=1))
+    session.commit()
+    _, token = form_of(client, "/admin/rules/new")
+    result = client.post("/admin/rules/new", data={"csrf_token": token, **RULE_FORM})
+    assert "Another rule already has this name." in result.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(RoutingRule)) == 1
+
+
+def test_the_admin_tries_the_rules_on_a_made_up_answer(client, session, admin):
+    TouchpointFactory(code="branch_visit")
+    session.add(RoutingRule(name="fraud", position=1, keywords=["fraud"], priority="P1"))
+    session.commit()
+    hit = client.get("/admin/rules?tp=branch_visit&metric=nps&score=9&comment=Possible+fraud")
+    assert "Rule fraud: mentions fraud." in hit.get_data(as_text=True)
+    miss = client.get("/admin/rules?tp=branch_visit&metric=nps&score=9&comment=Lovely")
+    assert "No rule matches: no case." in miss.get_data(as_text=True)
+
+
+def test_an_admin_sets_how_a_department_hears_of_cases(client, session, admin):
+    department = DepartmentFactory(code="cards", name="Cards")
+    session.commit()
+    url = "/admin/departments/cards"
+    _, token = form_of(client, url)
+    form = {"csrf_token": token, "name": "Cards", "name_zh": "信用卡部", "notify_mode": "digest"}
+    wrong = client.post(url, data={**form, "notify_email": "not an address"})
+    assert "Invalid email address." in wrong.get_data(as_text=True)
+    assert client.post(url, data={**form, "notify_email": "cards@bank.example"}).status_code == 302
+    session.expire_all()
+    saved = session.get(Department, department.id)
+    assert (saved.notify_mode, saved.notify_email, saved.name_zh) == (
+        "digest", "cards@bank.example", "信用卡部"
+    )  # fmt: skip
+    assert "One digest a day" in client.get("/admin/departments").get_data(as_text=True)

@@ -216,3 +216,13 @@ def test_contact_details_are_shown_only_with_consent(client, session, detractor_
     assert consenting.response.customer.email in shown
     assert declining.response.customer.email not in hidden
     assert "did not agree to be contacted" in hidden
+
+
+def test_refusals_are_said_in_the_staff_members_language(client, staff):
+    client.get("/cases?lang=zh-CN")
+    result = staff.act("status", follow=True, to_status="closed").get_data(as_text=True)
+    assert "状态为“新建”的工单不能变为“已关闭”。" in result
+    result = staff.act("status", follow=True, to_status="cancelled", note=" ").get_data(
+        as_text=True
+    )
+    assert "请说明取消工单的原因。" in result

@@ -1,0 +1,26 @@
+"""Departments as the admin keeps them: names in both languages and how the team is told."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.models import Department
+
+EDITABLE = frozenset({"name", "name_zh", "notify_mode", "notify_email"})
+
+
+def departments(session: Session) -> list[Department]:
+    return list(session.scalars(sa.select(Department).order_by(Department.name)))
+
+
+def update_department(session: Session, department: Department, values: dict[str, Any]) -> None:
+    """Apply an admin's edit; the next notifications follow it."""
+    unknown = set(values) - EDITABLE
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    for key, value in values.items():
+        setattr(department, key, value)
+    session.flush()
