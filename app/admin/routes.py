@@ -20,9 +20,11 @@ from wtforms.fields.choices import SelectChoice
 
 from app.admin.forms import NOTIFY_MODES, SEGMENTS, DepartmentForm, RoutingRuleForm, TouchpointForm
 from app.extensions import db
+from app.forms import Form
 from app.locale import local_name
-from app.models import Department, Role, RoutingRule, Touchpoint
+from app.models import Department, Role, RoutingRule, Touchpoint, utcnow
 from app.services.departments import departments, update_department
+from app.services.outbox import recent_messages, retry_failed, status_counts
 from app.services.routing import RuleRefused, all_rules, rule_options, save_rule, try_rules
 from app.services.touchpoints import choices, recent_invitations, touchpoints, update_touchpoint
 
@@ -158,3 +160,28 @@ def invitation_list() -> Any:
     status = request.args.get("status") or None
     invitations = recent_invitations(db.session, status)
     return render_template("admin/invitations.html", invitations=invitations, status=status)
+
+
+@bp.get("/outbox")
+def outbox_list() -> Any:
+    """E-mails and webhook calls: what waits, what went out, what failed and why."""
+    status = request.args.get("status") or None
+    return render_template(
+        "admin/outbox.html",
+        messages=recent_messages(db.session, status, limit=200),
+        counts=status_counts(db.session),
+        status=status,
+        form=Form(),
+    )
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+def outbox_retry(message_id: int) -> Any:
+    if not Form().validate_on_submit():
+        abort(400)
+    if retry_failed(db.session, message_id, now=utcnow()):
+        db.session.commit()
+        flash(_("Queued again: the next delivery run sends it."), "ok")
+    else:
+        flash(_("Only a failed message can be sent again."), "error")
+    return redirect(url_for("admin.outbox_list", status="failed"))

@@ -144,8 +144,33 @@ def _fail(message: OutboxMessage, error: str, report: DeliveryReport) -> None:
     report.failed += 1
 
 
-def recent_messages(session: Session, limit: int = 50) -> list[OutboxMessage]:
-    """The newest messages, for the development outbox page."""
-    return list(
-        session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
+def recent_messages(
+    session: Session, status: str | None = None, limit: int = 50
+) -> list[OutboxMessage]:
+    """The newest messages (of one status, if given), for the outbox pages."""
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    return list(session.scalars(query))
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    """How many messages wait, went out, or failed for good."""
+    rows = session.execute(
+        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
     )
+    return {str(status): 0 for status in OutboxStatus} | {status: count for status, count in rows}
+
+
+def retry_failed(session: Session, message_id: int, *, now: datetime) -> bool:
+    """Send a failed message again (the operator fixed the address or the server), from scratch.
+
+    A conditional update, so a double click or two operators requeue it once.
+    """
+    requeued = session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.FAILED)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return requeued.rowcount == 1

@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from app.models import Department, RoutingRule, Touchpoint
+from app.models import Department, OutboxMessage, RoutingRule, Touchpoint, utcnow
 from app.services.routing import active_rules
 from app.services.surveys import sync_surveys
 from tests.conftest import csrf_token, login
@@ -103,12 +103,13 @@ def test_only_admins_reach_the_admin_pages(client, session, role):
     pages = [
         "/admin/touchpoints", "/admin/touchpoints/branch_visit", "/admin/invitations",
         "/admin/rules", "/admin/rules/new", f"/admin/rules/{rule.id}", "/admin/departments",
-        f"/admin/departments/{department.code}",
+        f"/admin/departments/{department.code}", "/admin/outbox",
     ]  # fmt: skip
     admin_rules = {
         r.rule for r in client.application.url_map.iter_rules() if r.endpoint.startswith("admin.")
     }
-    assert len(admin_rules) == len(pages)  # a new admin page must be added to the list above
+    # Every admin page is in the list above (the retry form posts to one more).
+    assert len(admin_rules) == len(pages) + 1
     for page in pages:
         assert client.get(page).status_code == 404, page
 
@@ -206,3 +207,23 @@ def test_an_admin_sets_how_a_department_hears_of_cases(client, session, admin):
         "digest", "cards@bank.example", "信用卡部"
     )  # fmt: skip
     assert "One digest a day" in client.get("/admin/departments").get_data(as_text=True)
+
+
+def test_a_failed_message_is_visible_and_can_be_sent_again_once(client, session, admin):
+    failed = OutboxMessage(
+        kind="invitation", subject_key="inv:1", recipient="mei@example.com", subject="s",
+        body_text="t", body_html="h", status="failed", attempts=6, next_attempt_at=utcnow(),
+        last_error="550 mailbox unavailable",
+    )  # fmt: skip
+    session.add(failed)
+    session.commit()
+    page, token = form_of(client, "/admin/outbox?status=failed")
+    assert "550 mailbox unavailable" in page and "failed (1)" in page
+    url = f"/admin/outbox/{failed.id}/retry"
+    assert "Queued again" in client.post(
+        url, data={"csrf_token": token}, follow_redirects=True
+    ).get_data(as_text=True)
+    again = client.post(url, data={"csrf_token": token}, follow_redirects=True)
+    assert "Only a failed message can be sent again." in again.get_data(as_text=True)
+    session.expire_all()
+    assert (failed.status, failed.attempts) == ("pending", 0)
