@@ -21,9 +21,7 @@ class FilterForm(Form):
     department = SelectField(_l("Department"), choices=[], validators=[Optional()])
     touchpoint = SelectField(_l("Touchpoint"), choices=[], validators=[Optional()])
     journey_stage = SelectField(_l("Journey stage"), choices=[], validators=[Optional()])
-    segment = SelectField(
-        _l("Segment"), choices=[("", "")] + [(s, s) for s in SEGMENTS], validators=[Optional()]
-    )
+    segment = SelectField(_l("Segment"), choices=[], validators=[Optional()])
     branch = StringField(_l("Branch"), validators=[Optional(), Length(max=80)])
     channel = SelectField(_l("Channel"), choices=[], validators=[Optional()])
 

@@ -21,10 +21,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from app.cases.display import query_with, score_of
 from app.dashboard.charts import chart_data, trend_rows
-from app.dashboard.forms import FilterForm
+from app.dashboard.forms import SEGMENTS, FilterForm
 from app.extensions import db
 from app.locale import local_name
 from app.models import Department, Touchpoint, utcnow
@@ -60,19 +61,22 @@ def _signed_in() -> None:
 def _filter_form() -> FilterForm:
     """The filter as asked in the URL, its choices from the bank's departments and touchpoints."""
     form = FilterForm(request.args)
-    everything = [("", _("all"))]
     departments = db.session.scalars(sa.select(Department).order_by(Department.name))
     touchpoints = db.session.scalars(
         sa.select(Touchpoint).order_by(Touchpoint.journey_order, Touchpoint.name)
     ).all()
-    form.department.choices = everything + [(d.code, local_name(d)) for d in departments]
-    form.touchpoint.choices = everything + [(t.code, local_name(t)) for t in touchpoints]
-    form.journey_stage.choices = everything + [
-        (s, s) for s in dict.fromkeys(t.journey_stage for t in touchpoints)
-    ]
-    form.channel.choices = everything + [(c, c) for c in sorted({t.channel for t in touchpoints})]
-    form.segment.choices = everything + form.segment.choices[1:]
+    stages = dict.fromkeys(t.journey_stage for t in touchpoints)
+    _choose(form.department, [(d.code, local_name(d)) for d in departments])
+    _choose(form.touchpoint, [(t.code, local_name(t)) for t in touchpoints])
+    _choose(form.journey_stage, [(stage, stage) for stage in stages])
+    _choose(form.segment, [(segment, segment) for segment in SEGMENTS])
+    _choose(form.channel, [(c, c) for c in sorted({t.channel for t in touchpoints})])
     return form
+
+
+def _choose(field: Any, options: list[tuple[str, str]]) -> None:
+    """Choices with "all" (an empty value) first."""
+    field.choices = [SelectChoice(value, label) for value, label in [("", _("all")), *options]]
 
 
 def _wanted(form: FilterForm) -> ReportFilter:

@@ -8,8 +8,13 @@ the previous period.
 import pytest
 
 from app.services.reports.filters import ReportFilter
-from app.services.reports.loop import backlog, closed_loop, league_table, overdue_by_department
-from app.services.reports.loop import weekly_closure
+from app.services.reports.loop import (
+    backlog,
+    closed_loop,
+    league_table,
+    overdue_by_department,
+    weekly_closure,
+)
 from app.services.reports.scores import GroupBy, journey, overall, scores
 from app.services.reports.voice import detractor_keywords, responses_page, sentiment
 from app.services.sqltime import median
