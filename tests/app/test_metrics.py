@@ -9,6 +9,15 @@ from app.services.reports.loop import closed_loop
 from tests.conftest import login
 from tests.factories import PASSWORD, UserFactory
 
+FIRST_VERSION_FIELDS = (
+    "cases_total",
+    "cases_closed",
+    "cases_confirmed",
+    "cases_unconfirmed",
+    "closure_rate",
+    "median_hours_to_close",
+)
+
 
 def make_cases(session, detractor_case, durations_hours, open_cases=0, cancelled=0):
     """Closed cases taking the given hours, plus open and cancelled ones."""
@@ -58,7 +67,8 @@ def test_the_api_answers_with_a_key(client, session, detractor_case):
     body = client.get(
         "/api/v1/metrics/closed-loop", headers={"Authorization": f"Bearer {secret}"}
     ).get_json()
-    assert body == {
+    first_version = {key: body[key] for key in FIRST_VERSION_FIELDS}  # newer fields come after
+    assert first_version == {
         "cases_total": 2,
         "cases_closed": 1,
         "cases_confirmed": 0,
