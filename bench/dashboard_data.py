@@ -151,11 +151,16 @@ def generate(url: str, responses: int, cases: int, seed: int = 7) -> None:
                  for i in range(1, customers + 1)),
                 customers,
             )  # fmt: skip
+            # Ids follow time, as rows arrive in a live bank (so a period's rows sit together).
+            moments = sorted(
+                year_ago + timedelta(seconds=random.randint(0, 365 * 86400 - 7200))
+                for _ in range(invitations)
+            )
             plan = [
-                (i, random.randint(1, len(TOUCHPOINTS)), random.randint(1, customers),
-                 year_ago + timedelta(seconds=random.randint(0, 365 * 86400 - 7200)))
-                for i in range(1, invitations + 1)
-            ]  # fmt: skip
+                (i, random.randint(1, len(TOUCHPOINTS)), random.randint(1, customers), at)
+                for i, at in enumerate(moments, 1)
+            ]
+            answered = set(random.sample(range(1, invitations + 1), responses))
             bulk_insert(
                 connection, tables["touchpoint_event"],
                 ["id", "event_id", "touchpoint_id", "customer_id", "occurred_at", "received_at",
@@ -168,15 +173,16 @@ def generate(url: str, responses: int, cases: int, seed: int = 7) -> None:
                 connection, tables["invitation"],
                 ["id", "event_id", "customer_id", "touchpoint_id", "status", "send_after",
                  "sent_at", "answered_at", "reminders_sent", "reason", "created_at"],
-                ((i, i, cu, tp, "answered" if i <= responses else "expired", at,
-                  at, at + timedelta(hours=2) if i <= responses else None, 0, "",
+                ((i, i, cu, tp, "answered" if i in answered else "expired", at,
+                  at, at + timedelta(hours=2) if i in answered else None, 0, "",
                   at) for i, tp, cu, at in plan),
                 invitations,
             )  # fmt: skip
             detractors: list[tuple[int, int, datetime]] = []
+            case_share = min(1.0, 1.1 * cases / (0.25 * responses))  # ~25 % are detractors
 
             def response_rows() -> Iterator[Sequence[Any]]:
-                for i, tp, cu, at in plan[:responses]:
+                for i, tp, cu, at in (row for row in plan if row[0] in answered):
                     nps = random.choices(range(11), weights=[3, 2, 2, 3, 3, 5, 7, 10, 15, 20, 30])[
                         0
                     ]
@@ -188,7 +194,8 @@ def generate(url: str, responses: int, cases: int, seed: int = 7) -> None:
                     ces = random.randint(1, 7) if i % 5 == 0 else None
                     department = DEPARTMENTS.index(TOUCHPOINTS[tp - 1][5]) + 1
                     submitted = at + timedelta(hours=2)
-                    if category == "detractor" and len(detractors) < cases:
+                    chosen = random.random() < case_share  # cases spread over the year
+                    if category == "detractor" and chosen and len(detractors) < cases:
                         detractors.append((i, department, submitted))
                     yield (
                         i, i, cu, "touchpoint_nps", 1, tp, TOUCHPOINTS[tp - 1][3], department,
