@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.cases.routes import bp as cases_bp
+    from app.dashboard.routes import bp as dashboard_bp
     from app.survey.routes import bp as survey_bp
 
     app.register_blueprint(api_bp)
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(survey_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)
     # Machine clients authenticate with a bearer key, not a cookie; session users of the API
     # are checked by require_scope, which asks for the CSRF token on writes.

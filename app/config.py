@@ -101,6 +101,10 @@ class Config:
         self.NOTIFY_SETTLE_SECONDS = float(os.environ.get("NOTIFY_SETTLE_SECONDS", "10"))
         self.SLA_REMIND_BEFORE_HOURS = float(os.environ.get("SLA_REMIND_BEFORE_HOURS", "2"))
         self.DEV_OUTBOX_PAGE = _bool("DEV_OUTBOX_PAGE", False)
+        # The dashboard hides a score based on fewer answers than this (its sample is still shown).
+        self.DASHBOARD_MIN_SAMPLE = int(os.environ.get("DASHBOARD_MIN_SAMPLE", "30"))
+        # Latest detractor comments read per touchpoint for the dashboard's keywords.
+        self.DASHBOARD_KEYWORD_SAMPLE = int(os.environ.get("DASHBOARD_KEYWORD_SAMPLE", "200"))
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
         self.SESSION_COOKIE_HTTPONLY = True

@@ -30,6 +30,7 @@ from app.services.invitations import (
 from app.services.mailer import mail_configured, send_over_smtp
 from app.services.notifications import Channels, publish_case_events, send_digests
 from app.services.outbox import DeliveryReport, claim_deliverable, deliver_one
+from app.services.reports.summary import send_weekly_summaries as weekly_summaries
 from app.services.webhooks import webhook_sender
 from workflows.throttling import Verdict
 
@@ -126,6 +127,18 @@ def send_case_digests() -> dict[str, int]:
     return {"digests_queued": sent}
 
 
+def send_weekly_summaries() -> dict[str, int]:
+    """Last week's figures to each CX manager and department head, once a week each."""
+    queued = weekly_summaries(
+        db.session,
+        now=utcnow(),
+        base_url=current_app.config["BASE_URL"],
+        min_sample=current_app.config["DASHBOARD_MIN_SAMPLE"],
+    )
+    db.session.commit()
+    return {"weekly_summaries_queued": queued}
+
+
 def deliver_webhooks() -> dict[str, int]:
     """Queued webhook calls go to the CRM, signed, with retries."""
     secret = current_app.config["WEBHOOK_SECRET"]
@@ -157,6 +170,7 @@ JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "notify_case_events": notify_case_events,
     "send_case_digests": send_case_digests,
     "close_unconfirmed_cases": close_unconfirmed_cases,
+    "send_weekly_summaries": send_weekly_summaries,
     "deliver_outbox": deliver_outbox,
     "deliver_webhooks": deliver_webhooks,
 }

@@ -16,6 +16,9 @@ from app.api.schemas import (
     ErrorBody,
     EventPayload,
     EventResult,
+    MetricsQuery,
+    ScoresBody,
+    ScoresQuery,
     TransitionPayload,
 )
 
@@ -26,6 +29,7 @@ MODELS = (
     EventResult,
     BatchResult,
     ClosedLoopBody,
+    ScoresBody,
     CaseBody,
     CaseList,
     ErrorBody,
@@ -53,6 +57,20 @@ def _errors(*codes: int) -> dict[str, Any]:
         422: "Invalid, with the fields at fault",
     }
     return {str(code): _json(ErrorBody, texts[code]) for code in codes}
+
+
+def _query(model: type[MetricsQuery]) -> list[dict[str, Any]]:
+    """Query parameters from a pydantic model's fields, so they cannot drift from the checks."""
+    schema = model.model_json_schema()
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": name in schema.get("required", []),
+            "schema": {key: value for key, value in field.items() if key != "title"},
+        }
+        for name, field in schema["properties"].items()
+    ]
 
 
 @functools.cache
@@ -150,8 +168,22 @@ def openapi_document() -> dict[str, Any]:
             },
             "/api/v1/metrics/closed-loop": {
                 "get": {
-                    "summary": "Cases opened and closed, closure rate, median hours to close",
-                    "responses": {"200": _json(ClosedLoopBody, "The figures"), **_errors(401, 403)},
+                    "summary": "Closed-loop figures of the cases opened in a period (default: all)",
+                    "parameters": _query(MetricsQuery),
+                    "responses": {
+                        "200": _json(ClosedLoopBody, "The figures"),
+                        **_errors(401, 403, 422),
+                    },
+                }
+            },
+            "/api/v1/metrics/scores": {
+                "get": {
+                    "summary": "NPS, CSAT, CES and response rate per group, with sample sizes",
+                    "parameters": _query(ScoresQuery),
+                    "responses": {
+                        "200": _json(ScoresBody, "One row per group"),
+                        **_errors(401, 403, 422),
+                    },
                 }
             },
         },

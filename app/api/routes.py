@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, g, jsonify
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_login import current_user
 from pydantic import ValidationError
 
 from app.api.auth import require_scope
@@ -18,12 +19,18 @@ from app.api.schemas import (
     EventPayload,
     EventResult,
     FieldError,
+    MetricsQuery,
+    ScoreGroup,
+    ScoresBody,
+    ScoresQuery,
     field_errors,
 )
 from app.extensions import db
 from app.models import utcnow
 from app.services.events import event_status, ingest_events
-from app.services.metrics import closed_loop
+from app.services.reports.filters import ReportFilter, UnknownFilter, build_filter, scoped
+from app.services.reports.loop import closed_loop, closed_loop_fields
+from app.services.reports.scores import GroupBy, scores
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -87,10 +94,44 @@ def get_event(event_id: str) -> Any:
     return reply(EventResult(**asdict(result)))
 
 
+def _metrics_filter(model: type[MetricsQuery]) -> tuple[Any, ReportFilter | None, Any]:
+    """The query string checked by `model`, and the filter it asks for; or an error reply."""
+    try:
+        query = model.model_validate(request.args.to_dict())
+    except ValidationError as error:
+        return None, None, error_reply(422, "invalid", "Bad filter.", field_errors(error))
+    facts = query.model_dump(exclude={"start", "end", "group_by"})
+    try:
+        wanted = build_filter(db.session, first_day=query.start, last_day=query.end, **facts)
+    except UnknownFilter as unknown:
+        fields = [FieldError(field=unknown.field, message=str(unknown))]
+        return None, None, error_reply(422, "invalid", "Unknown code.", fields)
+    user = current_user if g.api_key is None else None
+    return query, scoped(wanted, user), None
+
+
 @bp.get("/metrics/closed-loop")
 @require_scope("metrics:read", managers_too=True)
 def closed_loop_metrics() -> Any:
-    return reply(ClosedLoopBody(**asdict(closed_loop(db.session))))
+    """The dashboard's closed-loop figures; without a period, over all time."""
+    _query, wanted, error = _metrics_filter(MetricsQuery)
+    if wanted is None:
+        return error
+    figures = closed_loop(db.session, wanted, now=utcnow())
+    return reply(ClosedLoopBody(**closed_loop_fields(figures)))
+
+
+@bp.get("/metrics/scores")
+@require_scope("metrics:read", managers_too=True)
+def score_metrics() -> Any:
+    """The dashboard's scores per touchpoint, department, segment, journey stage or week."""
+    query, wanted, error = _metrics_filter(ScoresQuery)
+    if wanted is None:
+        return error
+    min_sample = current_app.config["DASHBOARD_MIN_SAMPLE"]
+    rows = scores(db.session, wanted, GroupBy(query.group_by), min_sample=min_sample)
+    groups = [ScoreGroup(**asdict(row)) for row in rows]
+    return reply(ScoresBody(group_by=query.group_by, min_sample=min_sample, groups=groups))
 
 
 @bp.get("/openapi.json")

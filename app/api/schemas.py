@@ -6,6 +6,7 @@ what the endpoints accept and answer.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
@@ -105,13 +106,83 @@ class BatchResult(BaseModel):
     results: list[EventResult]
 
 
+class MetricsQuery(_Strict):
+    """The filter of every metrics endpoint: whole UTC days (end included) and codes.
+
+    Without start and end the figures cover all time, as the first version of the API did.
+    """
+
+    start: date | None = None
+    end: date | None = None
+    department: str | None = Field(default=None, max_length=40)
+    touchpoint: str | None = Field(default=None, max_length=60)
+    journey_stage: str | None = Field(default=None, max_length=40)
+    segment: str | None = Field(default=None, max_length=20)
+    branch: str | None = Field(default=None, max_length=80)
+    channel: str | None = Field(default=None, max_length=20)
+
+
+class ScoresQuery(MetricsQuery):
+    group_by: Literal["touchpoint", "department", "segment", "journey_stage", "week"]
+
+
 class ClosedLoopBody(BaseModel):
+    """Cases opened in the period (cancelled left out) and how their loop closed.
+
+    Rates are 0-1 (None with nothing to divide); durations are elapsed hours from opening.
+    """
+
     cases_total: int
     cases_closed: int
     cases_confirmed: int
     cases_unconfirmed: int
     closure_rate: float | None
     median_hours_to_close: float | None
+    cases_cancelled: int
+    cases_reopened: int
+    reopened_rate: float | None
+    confirmed_rate: float | None
+    detractor_cases: int
+    detractors_contacted: int
+    detractors_contacted_in_sla: int
+    detractors_rescued: int
+    close_the_loop_rate: float | None
+    rescue_rate: float | None
+    sla_met: int
+    sla_due: int
+    sla_compliance: float | None
+    median_hours_to_first_contact: float | None
+    p90_hours_to_first_contact: float | None
+    median_hours_to_first_resolution: float | None
+    p90_hours_to_first_resolution: float | None
+    p90_hours_to_close: float | None
+
+
+class ScoreGroup(BaseModel):
+    """One group's scores; a score is None below the minimum sample, its sample size is not."""
+
+    key: str
+    label: str
+    responses: int
+    nps_n: int
+    promoters: int
+    detractors: int
+    nps: float | None
+    csat_n: int
+    satisfied: int
+    csat: float | None = Field(description="% satisfied (4-5 of 5)")
+    ces_n: int
+    easy: int
+    ces: float | None = Field(description="% easy (top two points of the answer's scale)")
+    invitations_sent: int
+    invitations_answered: int
+    response_rate: float | None
+
+
+class ScoresBody(BaseModel):
+    group_by: str
+    min_sample: int
+    groups: list[ScoreGroup]
 
 
 def field_errors(error: ValidationError, prefix: str = "") -> list[FieldError]:

@@ -50,6 +50,8 @@ class Case(IdMixin, Base):
     __table_args__ = (
         sa.Index("ix_case_queue", "department_id", "status", "due_resolve_at"),
         sa.Index("ix_case_opened", "opened_at"),
+        sa.Index("ix_case_department_opened", "department_id", "opened_at"),
+        sa.Index("ix_case_status_opened", "status", "opened_at"),
         sa.CheckConstraint("priority IN ('P1', 'P2', 'P3')", name="priority_known"),
     )
 

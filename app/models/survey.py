@@ -96,6 +96,7 @@ class Invitation(IdMixin, CreatedMixin, Base):
         sa.Index("ix_invitation_due", "status", "send_after"),
         sa.Index("ix_invitation_reminder_due", "status", "next_reminder_at"),
         sa.Index("ix_invitation_customer_sent", "customer_id", "sent_at"),
+        sa.Index("ix_invitation_touchpoint_sent", "touchpoint_id", "sent_at"),
         sa.CheckConstraint("event_id IS NOT NULL OR case_id IS NOT NULL", name="has_origin"),
     )
 
@@ -148,6 +149,7 @@ class Response(IdMixin, Base):
         sa.Index("ix_response_touchpoint_submitted", "touchpoint_id", "submitted_at"),
         sa.Index("ix_response_department_submitted", "department_id", "submitted_at"),
         sa.Index("ix_response_routing_due", "routing_status", "submitted_at"),
+        sa.Index("ix_response_submitted", "submitted_at"),
         sa.CheckConstraint("nps IS NULL OR (nps >= 0 AND nps <= 10)", name="nps_range"),
         sa.CheckConstraint("csat IS NULL OR (csat >= 1 AND csat <= 5)", name="csat_range"),
         sa.CheckConstraint("ces IS NULL OR (ces >= 1 AND ces <= ces_scale)", name="ces_range"),

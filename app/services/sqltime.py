@@ -35,12 +35,61 @@ def seconds_between(
     return epoch_seconds(end) - epoch_seconds(start)
 
 
-def median(values: sa.Subquery, column: str) -> sa.Select[tuple[float | None]]:
-    """The median of one column of a subquery, with window functions both engines have."""
+def percentiles(
+    values: sa.Subquery, column: str, percents: tuple[int, ...], *, by: str | None = None
+) -> sa.Select[Any]:
+    """Percentiles of one column of a subquery, interpolated like PostgreSQL's percentile_cont.
+
+    Window functions and integer arithmetic both engines share: the p-th percentile of n sorted
+    values sits at 0-based position (n - 1) * p / 100, between ranks lo + 1 and lo + 2. With
+    `by`, one row per group (the group first), else one row.
+    """
+    partition = [values.c[by]] if by else None
     ranked = sa.select(
+        *([values.c[by].label("g")] if by else []),
         values.c[column].label("v"),
-        sa.func.row_number().over(order_by=values.c[column]).label("rn"),
-        sa.func.count().over().label("n"),
+        sa.func.row_number().over(partition_by=partition, order_by=values.c[column]).label("rn"),
+        sa.func.count().over(partition_by=partition).label("n"),
     ).subquery()
-    middle = sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-    return sa.select(sa.func.avg(ranked.c.v)).where(middle)
+    columns, needed = [], []
+    for percent in percents:
+        position = (ranked.c.n - 1) * percent
+        low = position // 100
+        weight = (position % 100) / 100.0
+        columns.append(
+            sa.func.sum(
+                sa.case(
+                    (ranked.c.rn == low + 1, ranked.c.v * (1 - weight)),
+                    (ranked.c.rn == low + 2, ranked.c.v * weight),
+                    else_=0.0,
+                )
+            ).label(f"p{percent}")
+        )
+        needed.append(ranked.c.rn.between(low + 1, low + 2))
+    query = sa.select(*([ranked.c.g] if by else []), *columns).where(sa.or_(*needed))
+    return query.group_by(ranked.c.g) if by else query
+
+
+def median(values: sa.Subquery, column: str) -> sa.Select[tuple[float | None]]:
+    """The median of one column of a subquery (the 50th percentile)."""
+    return percentiles(values, column, (50,))
+
+
+class week_start(FunctionElement[str]):  # noqa: N801 - reads as an SQL function
+    """The Monday (UTC) of a stored timestamp's week, as YYYY-MM-DD text on both engines."""
+
+    type = sa.String()
+    inherit_cache = True
+    name = "week_start"
+
+
+@compiles(week_start, "postgresql")
+def _week_pg(element: week_start, compiler: Any, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    return f"to_char(date_trunc('week', {value} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')"
+
+
+@compiles(week_start, "sqlite")
+def _week_sqlite(element: week_start, compiler: Any, **kw: Any) -> str:
+    # 'weekday 0' moves to the coming Sunday (or stays on one); six days back is its Monday.
+    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from app.models import Case, CaseEvent, Invitation, OutboxMessage, utcnow
 from app.services.lifecycle import resolve_case
-from app.services.metrics import closed_loop
+from app.services.reports.filters import ReportFilter
+from app.services.reports.loop import closed_loop
 from tests.conftest import csrf_token
 from workflows.jobs import close_unconfirmed_cases, route_responses, send_invitations
 
@@ -48,7 +49,7 @@ def test_a_yes_closes_the_case_as_confirmed(client, session, resolved):
     answer(client, followup_link(session), resolved="yes", csat="5")
     case = reload(session, resolved)
     assert (case.status, case.closure_kind) == ("closed", "confirmed")
-    figures = closed_loop(session)
+    figures = closed_loop(session, ReportFilter(), now=utcnow())
     assert (figures.cases_confirmed, figures.cases_unconfirmed) == (1, 0)
 
 
@@ -74,7 +75,7 @@ def test_no_answer_in_time_closes_as_resolved_unconfirmed(session, resolved):
     assert close_unconfirmed_cases() == {"cases_closed_unconfirmed": 1}
     case = reload(session, resolved)
     assert (case.status, case.closure_kind) == ("closed", "unconfirmed")
-    figures = closed_loop(session)
+    figures = closed_loop(session, ReportFilter(), now=utcnow())
     assert (figures.cases_confirmed, figures.cases_unconfirmed) == (0, 1)
 
 

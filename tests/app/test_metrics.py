@@ -4,9 +4,19 @@ import pytest
 
 from app.models import utcnow
 from app.services.accounts import create_api_key
-from app.services.metrics import closed_loop
+from app.services.reports.filters import ReportFilter
+from app.services.reports.loop import closed_loop
 from tests.conftest import login
 from tests.factories import PASSWORD, UserFactory
+
+FIRST_VERSION_FIELDS = (
+    "cases_total",
+    "cases_closed",
+    "cases_confirmed",
+    "cases_unconfirmed",
+    "closure_rate",
+    "median_hours_to_close",
+)
 
 
 def make_cases(session, detractor_case, durations_hours, open_cases=0, cancelled=0):
@@ -27,7 +37,7 @@ def make_cases(session, detractor_case, durations_hours, open_cases=0, cancelled
 def test_closure_rate_and_median_match_a_hand_computation(session, detractor_case):
     # closed after 2, 4, 10 and 30 hours; two open; one cancelled (left out of every figure)
     make_cases(session, detractor_case, [2, 4, 10, 30], open_cases=2, cancelled=1)
-    figures = closed_loop(session)
+    figures = closed_loop(session, ReportFilter(), now=utcnow())
     assert figures.cases_total == 6
     assert figures.cases_closed == 4
     assert figures.closure_rate == pytest.approx(4 / 6, abs=1e-4)
@@ -36,11 +46,13 @@ def test_closure_rate_and_median_match_a_hand_computation(session, detractor_cas
 
 def test_an_odd_count_takes_the_middle_value(session, detractor_case):
     make_cases(session, detractor_case, [1, 5, 48])
-    assert closed_loop(session).median_hours_to_close == pytest.approx(5.0)
+    assert closed_loop(
+        session, ReportFilter(), now=utcnow()
+    ).median_hours_to_close == pytest.approx(5.0)
 
 
 def test_no_cases_gives_no_rate_rather_than_zero(session):
-    figures = closed_loop(session)
+    figures = closed_loop(session, ReportFilter(), now=utcnow())
     assert (figures.cases_total, figures.closure_rate, figures.median_hours_to_close) == (
         0,
         None,
@@ -55,7 +67,8 @@ def test_the_api_answers_with_a_key(client, session, detractor_case):
     body = client.get(
         "/api/v1/metrics/closed-loop", headers={"Authorization": f"Bearer {secret}"}
     ).get_json()
-    assert body == {
+    first_version = {key: body[key] for key in FIRST_VERSION_FIELDS}  # newer fields come after
+    assert first_version == {
         "cases_total": 2,
         "cases_closed": 1,
         "cases_confirmed": 0,

@@ -1,0 +1,263 @@
+"""How customers feel: NPS, CSAT, CES and response rate per touchpoint, department, segment,
+journey stage or week, each with its sample size.
+
+A score over a handful of answers is noise that people act on, so below the minimum sample
+(`DASHBOARD_MIN_SAMPLE`) a score is None and only its sample size is shown. CES is the share of
+"easy" answers, the top two points of the answer's own scale (4-5 of 5, 6-7 of 7), so surveys
+on both scales can be added up. Response rate is answered ÷ sent over the invitations sent in
+the period (follow-up surveys left out); a segment there is the customer's current one, because
+an unanswered invitation has no copy of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Case,
+    CaseStatus,
+    Customer,
+    Department,
+    Invitation,
+    InvitationStatus,
+    Response,
+    Touchpoint,
+    TouchpointEvent,
+)
+from app.services.reports.filters import ReportFilter
+from app.services.reports.loop import rate
+from app.services.sqltime import week_start
+
+
+class GroupBy(StrEnum):
+    TOUCHPOINT = "touchpoint"
+    DEPARTMENT = "department"
+    SEGMENT = "segment"
+    JOURNEY_STAGE = "journey_stage"
+    WEEK = "week"
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    key: str  # touchpoint or department code, segment, journey stage, or the week's Monday
+    label: str
+    responses: int
+    nps_n: int
+    promoters: int
+    detractors: int
+    nps: float | None
+    csat_n: int
+    satisfied: int
+    csat: float | None  # % satisfied (4-5 of 5)
+    ces_n: int
+    easy: int
+    ces: float | None  # % easy
+    invitations_sent: int
+    invitations_answered: int
+    response_rate: float | None
+
+
+def _score(value: float, sample: int, min_sample: int) -> float | None:
+    return round(value, 1) if sample and sample >= min_sample else None
+
+
+def _response_key(group_by: GroupBy) -> sa.ColumnElement[Any]:
+    return {
+        GroupBy.TOUCHPOINT: Response.touchpoint_id,
+        GroupBy.DEPARTMENT: Response.department_id,
+        GroupBy.SEGMENT: Response.segment,
+        GroupBy.JOURNEY_STAGE: Response.journey_stage,
+        GroupBy.WEEK: week_start(Response.submitted_at),
+    }[group_by]
+
+
+def _invitation_key(group_by: GroupBy) -> sa.ColumnElement[Any]:
+    return {
+        GroupBy.TOUCHPOINT: Invitation.touchpoint_id,
+        GroupBy.DEPARTMENT: Touchpoint.department_id,
+        GroupBy.SEGMENT: Customer.segment,
+        GroupBy.JOURNEY_STAGE: Touchpoint.journey_stage,
+        GroupBy.WEEK: week_start(Invitation.sent_at),
+    }[group_by]
+
+
+def _sent_invitations(wanted: ReportFilter, group_by: GroupBy) -> sa.Select[Any]:
+    """(key, sent, answered) over the touchpoint invitations sent in the period."""
+    key = _invitation_key(group_by)
+    query = (
+        sa.select(
+            key.label("key"),
+            sa.func.count(),
+            sa.func.count().filter(Invitation.status == InvitationStatus.ANSWERED),
+        )
+        .join(Touchpoint, Touchpoint.id == Invitation.touchpoint_id)
+        .where(Invitation.event_id.is_not(None), Invitation.sent_at.is_not(None))
+        .group_by(key)
+    )
+    if wanted.start is not None:
+        query = query.where(Invitation.sent_at >= wanted.start)
+    if wanted.end is not None:
+        query = query.where(Invitation.sent_at < wanted.end)
+    facts = (
+        (Invitation.touchpoint_id, wanted.touchpoint_id),
+        (Touchpoint.department_id, wanted.department_id),
+        (Touchpoint.journey_stage, wanted.journey_stage),
+        (Touchpoint.channel, wanted.channel),
+        (Customer.segment, wanted.segment),
+    )
+    query = query.where(*[column == value for column, value in facts if value is not None])
+    if wanted.segment is not None or group_by == GroupBy.SEGMENT:
+        query = query.join(Customer, Customer.id == Invitation.customer_id)
+    if wanted.branch is not None:
+        query = query.join(TouchpointEvent, TouchpointEvent.id == Invitation.event_id).where(
+            TouchpointEvent.attributes["branch"].as_string() == wanted.branch
+        )
+    return query
+
+
+def scores(
+    session: Session, wanted: ReportFilter, group_by: GroupBy, *, min_sample: int
+) -> list[ScoreRow]:
+    """One row per group that has responses or sent invitations, in the group's natural order."""
+    key = _response_key(group_by)
+    answered = {
+        row[0]: row[1:]
+        for row in session.execute(
+            sa.select(
+                key,
+                sa.func.count(),
+                sa.func.count(Response.nps),
+                sa.func.count().filter(Response.nps_category == "promoter"),
+                sa.func.count().filter(Response.nps_category == "detractor"),
+                sa.func.count(Response.csat),
+                sa.func.count().filter(Response.csat_satisfied.is_(True)),
+                sa.func.count(Response.ces),
+                sa.func.count().filter(Response.ces >= Response.ces_scale - 1),
+            )
+            .where(*wanted.responses())
+            .group_by(key)
+        )
+    }
+    sent = {row[0]: row[1:] for row in session.execute(_sent_invitations(wanted, group_by))}
+    labels = _labels(session, group_by, set(answered) | set(sent))
+    rows = []
+    for group, (code, label) in labels.items():
+        counts = answered.get(group, (0,) * 8) + sent.get(group, (0, 0))
+        rows.append(_row(code, label, counts, min_sample))
+    return rows
+
+
+def _row(key: str, label: str, counts: tuple[int, ...], min_sample: int) -> ScoreRow:
+    """Scores from counts, hidden below the minimum sample."""
+    n, nps_n, promoters, detractors, csat_n, satisfied, ces_n, easy, invited, replied = counts
+    return ScoreRow(
+        key=key,
+        label=label,
+        responses=n,
+        nps_n=nps_n,
+        promoters=promoters,
+        detractors=detractors,
+        nps=_score(100 * (promoters - detractors) / (nps_n or 1), nps_n, min_sample),
+        csat_n=csat_n,
+        satisfied=satisfied,
+        csat=_score(100 * satisfied / (csat_n or 1), csat_n, min_sample),
+        ces_n=ces_n,
+        easy=easy,
+        ces=_score(100 * easy / (ces_n or 1), ces_n, min_sample),
+        invitations_sent=invited,
+        invitations_answered=replied,
+        response_rate=rate(replied, invited),
+    )
+
+
+COUNTS = (
+    "responses",
+    "nps_n",
+    "promoters",
+    "detractors",
+    "csat_n",
+    "satisfied",
+    "ces_n",
+    "easy",
+    "invitations_sent",
+    "invitations_answered",
+)
+
+
+def overall(rows: list[ScoreRow], *, min_sample: int) -> ScoreRow:
+    """The groups added up: every count is additive, so the whole is exact, not an average."""
+    counts = tuple(sum(getattr(row, name) for row in rows) for name in COUNTS)
+    return _row("all", "All", counts, min_sample)
+
+
+def _labels(session: Session, group_by: GroupBy, keys: Iterable[Any]) -> dict[Any, tuple[str, str]]:
+    """Group key -> (code, English label), ordered as people expect to read them."""
+    if group_by == GroupBy.TOUCHPOINT:
+        found = session.scalars(
+            sa.select(Touchpoint)
+            .where(Touchpoint.id.in_(list(keys)))
+            .order_by(Touchpoint.journey_order, Touchpoint.name)
+        )
+        return {t.id: (t.code, t.name) for t in found}
+    if group_by == GroupBy.DEPARTMENT:
+        found = session.scalars(
+            sa.select(Department).where(Department.id.in_(list(keys))).order_by(Department.name)
+        )
+        return {d.id: (d.code, d.name) for d in found}
+    return {key: (str(key), str(key)) for key in sorted(k for k in keys if k is not None)}
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    touchpoint: Touchpoint
+    scores: ScoreRow | None
+    cases_opened: int
+    cases_closed: int
+    weakest: bool  # the lowest NPS on the journey (among scores above the minimum sample)
+
+
+def journey(session: Session, wanted: ReportFilter, *, min_sample: int) -> list[JourneyStep]:
+    """Touchpoints in journey order (active ones, and any with answers) with scores and cases."""
+    by_code = {
+        row.key: row for row in scores(session, wanted, GroupBy.TOUCHPOINT, min_sample=min_sample)
+    }
+    cases = {
+        touchpoint_id: (opened, closed)
+        for touchpoint_id, opened, closed in session.execute(
+            sa.select(
+                Response.touchpoint_id,
+                sa.func.count().filter(Case.status != CaseStatus.CANCELLED),
+                sa.func.count().filter(Case.status.in_((CaseStatus.RESOLVED, CaseStatus.CLOSED))),
+            )
+            .select_from(Case)
+            .join(Response, Response.id == Case.response_id)
+            .where(*wanted.cases())
+            .group_by(Response.touchpoint_id)
+        )
+    }
+    query = sa.select(Touchpoint).where(sa.or_(Touchpoint.active, Touchpoint.code.in_(by_code)))
+    if wanted.touchpoint_id is not None:
+        query = query.where(Touchpoint.id == wanted.touchpoint_id)
+    if wanted.department_id is not None:
+        query = query.where(Touchpoint.department_id == wanted.department_id)
+    if wanted.journey_stage is not None:
+        query = query.where(Touchpoint.journey_stage == wanted.journey_stage)
+    touchpoints = session.scalars(query.order_by(Touchpoint.journey_order, Touchpoint.name)).all()
+    scored = [by_code[t.code].nps for t in touchpoints if t.code in by_code]
+    lowest = min((nps for nps in scored if nps is not None), default=None)
+    return [
+        JourneyStep(
+            touchpoint=t,
+            scores=by_code.get(t.code),
+            cases_opened=cases.get(t.id, (0, 0))[0],
+            cases_closed=cases.get(t.id, (0, 0))[1],
+            weakest=lowest is not None and t.code in by_code and by_code[t.code].nps == lowest,
+        )
+        for t in touchpoints
+    ]
