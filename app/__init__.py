@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.config import INSTANCE_DIR, Config
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
+from app.headers import register_security_headers
 from app.locale import current_language, local_name, localised, select_locale
 
 
@@ -26,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     register_commands(app)
     if app.config["SCHEDULER_EMBEDDED"]:
         start_embedded_scheduler(app)

@@ -103,8 +103,14 @@ class Config:
         self.DEV_OUTBOX_PAGE = _bool("DEV_OUTBOX_PAGE", False)
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
+        # Cookies are Secure (and HSTS is sent) whenever the site is served over HTTPS, which
+        # every deployment that e-mails links to customers is; plain-http development is not.
+        secure = _bool("SESSION_COOKIE_SECURE", self.BASE_URL.startswith("https://"))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+        self.SESSION_COOKIE_SECURE = secure
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = secure
         self.WTF_CSRF_TIME_LIMIT = None
         self.WTF_I18N_ENABLED = False  # app.forms.Form translates WTForms' messages, cached
