@@ -106,12 +106,20 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from app.commands import api_key_cli, create_user_command, seed_demo_command
+    from app.commands import (
+        api_key_cli,
+        audit_cli,
+        create_user_command,
+        customer_cli,
+        seed_demo_command,
+    )
     from workflows.cli import worker_command, workflows_cli
 
     app.cli.add_command(api_key_cli)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(customer_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(workflows_cli)
     app.cli.add_command(worker_command)
 

@@ -9,16 +9,15 @@ source in good standing costs one primary-key read.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import Throttle
 from app.models.base import UTCDateTime
+from app.services.upsert import dialect_insert
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ def is_blocked(session: Session, keys: list[str], *, now: datetime) -> bool:
 def record_failure(session: Session, key: str, limit: Limit, *, now: datetime) -> None:
     """Count one failure; the one that reaches the limit blocks the source."""
     stale = Throttle.window_started_at < now - limit.window
-    insert = _insert_for(session)(Throttle).values(key=key, failures=1, window_started_at=now)
+    insert = dialect_insert(session, Throttle).values(key=key, failures=1, window_started_at=now)
     session.execute(
         insert.on_conflict_do_update(
             index_elements=[Throttle.key],
@@ -87,8 +86,3 @@ def forget_expired(session: Session, *, now: datetime, older_than: timedelta) ->
         )
     )
     return result.rowcount
-
-
-def _insert_for(session: Session) -> Callable[[type[Throttle]], postgresql.Insert | sqlite.Insert]:
-    """The dialect's INSERT, which knows ON CONFLICT; both engines Touchloop runs on have it."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
