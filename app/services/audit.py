@@ -150,17 +150,16 @@ class Verdict:
 def verify(session: Session, batch: int = 1000) -> Verdict:
     """Walk the chain in order; the first entry whose place, link or hash is wrong."""
     expected_seq, prev_hash, seen = 1, GENESIS, 0
-    entries = session.scalars(
-        sa.select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch)
-    )
-    for entry in entries:
-        if entry.seq != expected_seq:
-            return Verdict(seen, expected_seq, f"entry {expected_seq} is missing")
-        if entry.prev_hash != prev_hash:
-            return Verdict(seen, entry.seq, "it does not link to the entry before it")
-        if entry_hash(prev_hash, entry) != entry.hash:
-            return Verdict(seen, entry.seq, "its content does not match its hash")
-        expected_seq, prev_hash, seen = expected_seq + 1, entry.hash, seen + 1
+    in_order = sa.select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch)
+    with session.execute(in_order) as rows:  # closes the server-side cursor on early return
+        for entry in rows.scalars():
+            if entry.seq != expected_seq:
+                return Verdict(seen, expected_seq, f"entry {expected_seq} is missing")
+            if entry.prev_hash != prev_hash:
+                return Verdict(seen, entry.seq, "it does not link to the entry before it")
+            if entry_hash(prev_hash, entry) != entry.hash:
+                return Verdict(seen, entry.seq, "its content does not match its hash")
+            expected_seq, prev_hash, seen = expected_seq + 1, entry.hash, seen + 1
     head = session.get(AuditHead, HEAD_ID)
     if head is not None and (head.seq != seen or head.hash != prev_hash):
         return Verdict(seen, seen + 1, f"the chain should go on to entry {head.seq}")
