@@ -8,9 +8,11 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import INSTANCE_DIR, Config
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
+from app.headers import register_security_headers
 from app.locale import current_language, local_name, localised, select_locale
 
 
@@ -19,6 +21,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_object(Config())
     app.config.update(config or {})
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -26,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     register_commands(app)
     if app.config["SCHEDULER_EMBEDDED"]:
         start_embedded_scheduler(app)
@@ -102,12 +108,20 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from app.commands import api_key_cli, create_user_command, seed_demo_command
+    from app.commands import (
+        api_key_cli,
+        audit_cli,
+        create_user_command,
+        customer_cli,
+        seed_demo_command,
+    )
     from workflows.cli import worker_command, workflows_cli
 
     app.cli.add_command(api_key_cli)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(customer_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(workflows_cli)
     app.cli.add_command(worker_command)
 

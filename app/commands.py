@@ -1,7 +1,8 @@
-"""Operator commands: API keys, staff users and the demo bank."""
+"""Operator commands: API keys, staff users, the demo bank, customers' data, the audit log."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from flask.cli import AppGroup
 from app.demo.bank import seed_demo
 from app.extensions import db
 from app.models import utcnow
+from app.services import audit
 from app.services.accounts import (
     DEFAULT_SCOPES,
     SCOPES,
@@ -21,6 +23,7 @@ from app.services.accounts import (
     create_user,
     revoke_api_key,
 )
+from app.services.privacy import UnknownCustomer, erase_customer, export_customer
 
 api_key_cli = AppGroup("api-key", help="Manage API keys for bank systems.")
 
@@ -111,3 +114,51 @@ def seed_demo_command(customers: int) -> None:
         os.chmod(logins, 0o600)
         click.echo("new demo logins (also in instance/demo-logins.txt):")
         click.echo("\n".join(lines))
+
+
+customer_cli = AppGroup("customer", help="A customer's personal data: export or erase it.")
+
+
+@customer_cli.command("export")
+@click.argument("external_id")
+def export_customer_command(external_id: str) -> None:
+    """Print everything held about a customer as JSON (the bank's id for them)."""
+    try:
+        customer_id, data = export_customer(db.session, external_id)
+    except UnknownCustomer as error:
+        raise click.ClickException(str(error)) from error
+    audit.record(db.session, "cli", "customer.export", f"customer:{customer_id}")
+    db.session.commit()
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@customer_cli.command("erase")
+@click.argument("external_id")
+def erase_customer_command(external_id: str) -> None:
+    """Erase a customer's personal data everywhere; their anonymous scores stay."""
+    try:
+        erased = erase_customer(db.session, external_id, now=utcnow())
+    except UnknownCustomer as error:
+        raise click.ClickException(str(error)) from error
+    audit.record(db.session, "cli", "customer.erase", f"customer:{erased['customer']}", erased)
+    db.session.commit()
+    click.echo(
+        f"customer erased: {erased['responses']} responses anonymised, "
+        f"{erased['outbox_messages']} messages deleted, "
+        f"{erased['invitations_stopped']} invitations stopped"
+    )
+
+
+audit_cli = AppGroup("audit", help="The hash-chained audit log.")
+
+
+@audit_cli.command("verify")
+def verify_audit_command() -> None:
+    """Check every entry's hash and link; exit 1 at the first broken entry."""
+    verdict = audit.verify(db.session)
+    if not verdict.ok:
+        raise click.ClickException(
+            f"audit log BROKEN at entry {verdict.broken_at}: {verdict.reason} "
+            f"({verdict.entries} entries before it are intact)"
+        )
+    click.echo(f"audit log OK: {verdict.entries} entries")

@@ -107,8 +107,26 @@ class Config:
         self.DASHBOARD_KEYWORD_SAMPLE = int(os.environ.get("DASHBOARD_KEYWORD_SAMPLE", "200"))
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
+        # Cookies are Secure (and HSTS is sent) whenever the site is served over HTTPS, which
+        # every deployment that e-mails links to customers is; plain-http development is not.
+        secure = _bool("SESSION_COOKIE_SECURE", self.BASE_URL.startswith("https://"))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+        self.SESSION_COOKIE_SECURE = secure
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = secure
+        # An e-mail locks after this many failed sign-ins in LOGIN_LOCK_MINUTES, for as long;
+        # an IP after LOGIN_IP_MAX_FAILURES (set PROXY_FIX_HOPS behind a reverse proxy).
+        self.LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+        self.LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+        self.LOGIN_IP_MAX_FAILURES = int(os.environ.get("LOGIN_IP_MAX_FAILURES", "30"))
+        # Unknown or forged survey links from one IP before it is refused for a while.
+        self.SURVEY_LINK_MAX_FAILURES = int(os.environ.get("SURVEY_LINK_MAX_FAILURES", "20"))
+        self.SURVEY_LINK_BLOCK_MINUTES = int(os.environ.get("SURVEY_LINK_BLOCK_MINUTES", "10"))
+        # Proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
+        self.PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+        # Responses older than this lose their words and their link to the customer.
+        self.RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
         self.WTF_CSRF_TIME_LIMIT = None
         self.WTF_I18N_ENABLED = False  # app.forms.Form translates WTForms' messages, cached

@@ -17,6 +17,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import utcnow
+from app.services import throttle
 from app.services.cases import claim_unrouted, route_response
 from app.services.escalations import alert_due_cases
 from app.services.followup import close_unconfirmed
@@ -30,6 +31,7 @@ from app.services.invitations import (
 from app.services.mailer import mail_configured, send_over_smtp
 from app.services.notifications import Channels, publish_case_events, send_digests
 from app.services.outbox import DeliveryReport, claim_deliverable, deliver_one
+from app.services.privacy import anonymise_expired
 from app.services.reports.summary import send_weekly_summaries as weekly_summaries
 from app.services.webhooks import webhook_sender
 from workflows.throttling import Verdict
@@ -162,6 +164,19 @@ def deliver_outbox() -> dict[str, int]:
     return {f"emails_{key}": value for key, value in asdict(report).items()}
 
 
+def anonymise_old_responses() -> dict[str, int]:
+    """Retention: responses older than RETENTION_MONTHS lose their words and their customer.
+
+    A bounded batch per tick over an index on (anonymised_at, submitted_at): cheap when nothing
+    is due, and a backlog drains a batch at a time without one long transaction.
+    """
+    now = utcnow()
+    done = anonymise_expired(db.session, now=now, months=current_app.config["RETENTION_MONTHS"])
+    throttle.forget_expired(db.session, now=now, older_than=timedelta(days=1))
+    db.session.commit()
+    return {"responses_anonymised": done}
+
+
 JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "send_invitations": send_invitations,
     "send_reminders": send_reminders,
@@ -173,6 +188,7 @@ JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "send_weekly_summaries": send_weekly_summaries,
     "deliver_outbox": deliver_outbox,
     "deliver_webhooks": deliver_webhooks,
+    "anonymise_old_responses": anonymise_old_responses,
 }
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from app.extensions import csrf, db
 from app.models import ApiKey, utcnow
+from app.services import audit
 from app.services.accounts import api_key_for
 
 
@@ -45,7 +46,8 @@ def require_scope(
                 return body, 401, {"WWW-Authenticate": 'Bearer realm="touchloop"'}
             if scope not in g.api_key.scopes:
                 return jsonify(error="forbidden", message=f"This key lacks the {scope} scope."), 403
-            return view(*args, **kwargs)
+            with audit.acting_as(f"api-key:{g.api_key.name}"):
+                return view(*args, **kwargs)
 
         return wrapped
 

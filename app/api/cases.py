@@ -14,6 +14,7 @@ from app.api.http import error_reply, json_body, reply
 from app.api.schemas import CaseBody, CaseList, TransitionPayload, field_errors
 from app.extensions import db
 from app.models import Case, utcnow
+from app.services import audit
 from app.services.inbox import InboxFilter, case_for, inbox
 from app.services.lifecycle import CaseRefused, VersionConflict, resolve_case, transition_case
 from workflows.lifecycle import IllegalTransition
@@ -73,6 +74,9 @@ def list_cases() -> Any:
     )
     page = inbox(db.session, _user(), wanted, now=utcnow())
     cases = [case_body(case) for case in page.cases]
+    shown = {"cases": [case.id for case in page.cases]}
+    audit.record(db.session, audit.actor_of(_user()), "case.list", "cases", shown)
+    db.session.commit()
     return reply(CaseList(cases=cases, total=page.total, page=page.page, pages=page.pages))
 
 
@@ -82,7 +86,10 @@ def get_case(case_id: int) -> Any:
     case = case_for(db.session, _user(), case_id)
     if case is None:
         return error_reply(404, "not_found", "No case with this id that you may see.")
-    return reply(case_body(case))
+    body = case_body(case)
+    audit.record(db.session, audit.actor_of(_user()), "case.view", f"case:{case.id}")
+    db.session.commit()
+    return reply(body)
 
 
 @bp.post("/cases/<int:case_id>/transitions")

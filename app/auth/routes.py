@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
 from app.auth.forms import LoginForm
 from app.extensions import db
-from app.services.accounts import authenticate
+from app.models import utcnow
+from app.services.signin import SignInPolicy, sign_in
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -26,12 +27,25 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     form = LoginForm()
-    if form.validate_on_submit():
-        user = authenticate(db.session, form.email.data, form.password.data)
-        if user is not None:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
-        flash(_("E-mail or password is not right."), "error")
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    attempt = sign_in(
+        db.session,
+        form.email.data,
+        form.password.data,
+        ip=request.remote_addr or "unknown",
+        policy=SignInPolicy.from_settings(current_app.config),
+        now=utcnow(),
+    )
+    db.session.commit()
+    if attempt.user is not None:
+        login_user(attempt.user)
+        return redirect(_safe_next(request.args.get("next")))
+    if attempt.locked:
+        flash(_("Too many failed sign-ins. Try again in %(minutes)d minutes.",
+                minutes=current_app.config["LOGIN_LOCK_MINUTES"]), "error")  # fmt: skip
+        return render_template("auth/login.html", form=form), 429
+    flash(_("E-mail or password is not right."), "error")
     return render_template("auth/login.html", form=form)
 
 

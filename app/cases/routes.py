@@ -34,7 +34,14 @@ from app.cases.forms import (
 from app.extensions import db
 from app.forms import Form
 from app.models import Case, Department, utcnow
-from app.services.inbox import InboxFilter, case_for, customer_history, inbox
+from app.services import audit
+from app.services.inbox import (
+    InboxFilter,
+    case_for,
+    customer_history,
+    inbox,
+    sees_contact_details,
+)
 from app.services.lifecycle import (
     CaseRefused,
     VersionConflict,
@@ -106,13 +113,14 @@ def acknowledge() -> Any:
 @bp.get("/<int:case_id>")
 def detail(case_id: int) -> Any:
     case = _case(case_id)
-    return render_template(
+    page = render_template(
         "cases/detail.html",
         case=case,
         definition=answered_definition(
             db.session, case.response.survey_code, case.response.survey_version
         ),
         history=customer_history(db.session, case, current_user),
+        contact_visible=sees_contact_details(current_user, case),
         next_statuses=sorted(ALLOWED_TRANSITIONS[case.status] - {"resolved"}),
         now=utcnow(),
         forms={
@@ -126,6 +134,9 @@ def detail(case_id: int) -> Any:
         root_causes=ROOT_CAUSE_LABELS,
         channels=CHANNEL_LABELS,
     )
+    audit.record(db.session, audit.actor_of(current_user), "case.view", f"case:{case.id}")
+    db.session.commit()
+    return page
 
 
 def _act(case_id: int, form: Form, action: Callable[[Case, Any], None], done: str) -> Any:

@@ -1,5 +1,6 @@
 """Every model, imported so the metadata is complete for Alembic and the services."""
 
+from app.models.audit import AuditEntry, AuditHead
 from app.models.base import Base, utcnow
 from app.models.case import (
     CONTACT_CHANNELS,
@@ -24,6 +25,7 @@ from app.models.survey import (
     Touchpoint,
     TouchpointEvent,
 )
+from app.models.throttle import Throttle
 
 __all__ = [
     "CONTACT_CHANNELS",
@@ -31,6 +33,8 @@ __all__ = [
     "ROOT_CAUSES",
     "Answer",
     "ApiKey",
+    "AuditEntry",
+    "AuditHead",
     "Base",
     "Case",
     "CaseEvent",
@@ -48,6 +52,7 @@ __all__ = [
     "RoutingStatus",
     "Survey",
     "SurveyLink",
+    "Throttle",
     "Touchpoint",
     "TouchpointEvent",
     "User",

@@ -150,6 +150,7 @@ class Response(IdMixin, Base):
         sa.Index("ix_response_department_submitted", "department_id", "submitted_at"),
         sa.Index("ix_response_routing_due", "routing_status", "submitted_at"),
         sa.Index("ix_response_submitted", "submitted_at"),
+        sa.Index("ix_response_retention_due", "anonymised_at", "submitted_at"),
         sa.CheckConstraint("nps IS NULL OR (nps >= 0 AND nps <= 10)", name="nps_range"),
         sa.CheckConstraint("csat IS NULL OR (csat >= 1 AND csat <= 5)", name="csat_range"),
         sa.CheckConstraint("ces IS NULL OR (ces >= 1 AND ces <= ces_scale)", name="ces_range"),
@@ -183,6 +184,8 @@ class Response(IdMixin, Base):
     consent_to_contact: Mapped[bool | None]
     routing_status: Mapped[str] = mapped_column(sa.String(20), default=RoutingStatus.PENDING)
     claimed_until: Mapped[datetime | None]
+    # Set when retention or an erasure removed the words and the link to the customer.
+    anonymised_at: Mapped[datetime | None]
 
     touchpoint: Mapped[Touchpoint] = relationship()
     customer: Mapped[Customer | None] = relationship()

@@ -27,6 +27,11 @@ def case_for(session: Session, user: User | None, case_id: int) -> Case | None:
     return session.scalar(visible_cases(user).where(Case.id == case_id))
 
 
+def sees_contact_details(user: User, case: Case) -> bool:
+    """Only the case owner (its assignee) sees the customer's name and address in clear."""
+    return case.assignee_id is not None and case.assignee_id == user.id
+
+
 @dataclass(frozen=True)
 class InboxFilter:
     status: str = "open"  # "open", "all" or one status

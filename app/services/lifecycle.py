@@ -18,6 +18,7 @@ from app.models import (
     Invitation,
     User,
 )
+from app.services import audit
 from app.services.inbox import visible_cases
 from workflows.lifecycle import check_transition
 from workflows.sla import BusinessCalendar, add_business_hours, business_seconds
@@ -255,7 +256,11 @@ def record_event(
     now: datetime,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """One timeline entry: the audit trail of every change to a case."""
+    """One timeline entry for every change to a case, and its entry in the audit log.
+
+    The audit entry is written here, where every change of every caller (pages, API, jobs)
+    passes, and carries what changed but not the note, which may quote the customer.
+    """
     session.add(
         CaseEvent(
             case_id=case.id,
@@ -269,3 +274,5 @@ def record_event(
         )
     )
     session.flush()
+    change = {"from": from_status, "to": to_status, **(data or {})}
+    audit.record(session, audit.actor_of(actor), f"case.{kind}", f"case:{case.id}", change, at=now)

@@ -13,12 +13,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.models import OutboxMessage, OutboxStatus
 from app.services.claims import DEFAULT_LEASE, claim_due
+from app.services.upsert import dialect_insert
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
@@ -75,8 +74,7 @@ def enqueue_once(session: Session, **fields: Any) -> bool:
     INSERT … ON CONFLICT DO NOTHING on both engines, so two workers publishing the same
     timeline entry queue it once, without an error to recover from.
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(OutboxMessage).values(
+    statement = dialect_insert(session, OutboxMessage).values(
         status=OutboxStatus.PENDING, attempts=0, headers={}, last_error="", **fields
     )
     statement = statement.on_conflict_do_nothing(index_elements=["kind", "subject_key"])

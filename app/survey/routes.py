@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import timedelta
+from typing import Any, NoReturn
 
 from flask import Blueprint, abort, current_app, g, render_template, request
 from werkzeug.datastructures import MultiDict
@@ -10,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import csrf, db
 from app.locale import current_language
 from app.models import Customer, Invitation, utcnow
+from app.services import throttle
 from app.services.contacts import opt_out
 from app.services.invitations import invitation_for_token
 from app.services.responses import (
@@ -28,20 +30,48 @@ bp = Blueprint("survey", __name__)
 UNUSABLE_STATUS = {"answered": 409, "expired": 410}
 
 
+def _link_source() -> str:
+    """The throttle key of the requesting IP; a blocked IP gets 429 before any lookup."""
+    key = throttle.key_for("survey-ip", request.remote_addr or "unknown")
+    if throttle.is_blocked(db.session, [key], now=utcnow()):
+        abort(429)
+    return key
+
+
+def _unknown_link(source: str) -> NoReturn:
+    """Count a link that led nowhere against its IP, then answer the one 404 for all of them.
+
+    Tokens carry 128 random bits, so guessing cannot succeed; the limit keeps scanners from
+    trying at all, and lives in the database so every web process counts the same failures.
+    """
+    config = current_app.config
+    window = timedelta(minutes=config["SURVEY_LINK_BLOCK_MINUTES"])
+    limit = throttle.Limit(config["SURVEY_LINK_MAX_FAILURES"], window, window)
+    throttle.record_failure(db.session, source, limit, now=utcnow())
+    db.session.commit()
+    abort(404)
+
+
 def _invitation(token: str) -> Invitation:
     """The invitation behind a link; forged and unknown links get the same 404."""
+    source = _link_source()
     invitation_id = invitation_id_from(current_app.config["SECRET_KEY"], token)
     invitation = invitation_for_token(db.session, token_digest(token)) if invitation_id else None
     if invitation is None or invitation.id != invitation_id:
-        abort(404)
+        _unknown_link(source)
     g.page_locale = invitation.customer.locale
     return invitation
 
 
 @bp.errorhandler(404)
-def _unknown_link(_error: Exception) -> Any:
+def _unknown_page(_error: Exception) -> Any:
     """Forged, mistyped and unknown links: one friendly page, the same for all of them."""
     return render_template("survey/unknown.html"), 404
+
+
+@bp.errorhandler(429)
+def _too_many(_error: Exception) -> Any:
+    return render_template("survey/too_many.html"), 429
 
 
 @bp.errorhandler(LinkUnusable)
@@ -88,10 +118,11 @@ def draft(token: str) -> Any:
 @bp.route("/u/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the signed token is the credential; mail clients' one-click POST has no form
 def unsubscribe(token: str) -> Any:
+    source = _link_source()
     customer_id = customer_id_from(current_app.config["SECRET_KEY"], token)
     customer = db.session.get(Customer, customer_id) if customer_id else None
     if customer is None:
-        abort(404)
+        _unknown_link(source)
     g.page_locale = customer.locale
     if request.method == "GET":
         return render_template("survey/unsubscribe.html")

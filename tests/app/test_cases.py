@@ -209,6 +209,7 @@ def test_contact_details_are_shown_only_with_consent(client, session, detractor_
     consenting, declining = detractor_case(), detractor_case()
     declining.response.consent_to_contact = False
     user = UserFactory(role="cx_manager", department=None)
+    consenting.assignee = declining.assignee = user  # the case owner: see test_privacy.py
     session.commit()
     login(client, user.email, PASSWORD)
     shown = client.get(f"/cases/{consenting.id}").get_data(as_text=True)
