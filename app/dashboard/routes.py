@@ -5,6 +5,7 @@ Everyone signed in may open it; staff see their own department's slice whatever 
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
@@ -29,6 +30,7 @@ from app.dashboard.forms import SEGMENTS, FilterForm
 from app.extensions import db
 from app.locale import local_name
 from app.models import Department, Touchpoint, utcnow
+from app.services import audit
 from app.services.reports.exports import Export, csv_chunks, export_rows, xlsx_file
 from app.services.reports.filters import (
     DEFAULT_DAYS,
@@ -141,6 +143,9 @@ def export(kind: str, fmt: str) -> Any:
     if kind not in tuple(Export) or fmt not in FORMATS:
         abort(404)
     wanted = _wanted(_filter_form())
+    detail = {"format": fmt, **{k: v for k, v in asdict(wanted).items() if v is not None}}
+    audit.record(db.session, audit.actor_of(current_user), f"export.{kind}", "dashboard", detail)
+    db.session.commit()  # the export is on the audit log before a row leaves
     header, rows = export_rows(db.session, Export(kind), wanted)
     name = f"touchloop-{kind}-{wanted.start:%Y%m%d}-{wanted.end - timedelta(days=1):%Y%m%d}.{fmt}"
     if fmt == "csv":

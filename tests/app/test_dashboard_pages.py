@@ -5,8 +5,10 @@ import io
 import re
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from app.models import AuditEntry
 from app.services.accounts import create_api_key
 from app.services.reports.exports import safe_cell
 from tests.app.dashboard_bank import build_bank
@@ -110,6 +112,13 @@ def test_exports_in_csv_and_excel(client, session, bank):
     book.close()
     assert values[0][:3] == ("case_id", "status", "priority") and len(values) == 1 + 6
     assert client.get("/dashboard/export/secrets.csv").status_code == 404
+    logged = session.execute(
+        sa.select(AuditEntry.actor, AuditEntry.action, AuditEntry.detail).order_by(AuditEntry.seq)
+    ).all()
+    assert [(actor, action, detail["format"]) for actor, action, detail in logged] == [
+        (f"user:{manager.id}", "export.responses", "csv"),
+        (f"user:{manager.id}", "export.cases", "xlsx"),
+    ]
 
 
 def test_the_api_gives_the_same_numbers(client, session, bank):
