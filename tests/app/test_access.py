@@ -58,7 +58,13 @@ def world(app, session, detractor_case):
 
 
 def url_for_rule(rule, world, case_id):
-    values = {"case_id": case_id, "token": world.token, "code": "touchpoint_0"}
+    values = {
+        "case_id": case_id,
+        "token": world.token,
+        "code": "touchpoint_0",
+        "rule_id": 1,
+        "message_id": 1,
+    }
     return rule.build({name: values[name] for name in rule.arguments})[1]
 
 
