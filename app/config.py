@@ -101,6 +101,18 @@ class Config:
         self.NOTIFY_SETTLE_SECONDS = float(os.environ.get("NOTIFY_SETTLE_SECONDS", "10"))
         self.SLA_REMIND_BEFORE_HOURS = float(os.environ.get("SLA_REMIND_BEFORE_HOURS", "2"))
         self.DEV_OUTBOX_PAGE = _bool("DEV_OUTBOX_PAGE", False)
+        # Larger bodies get 413 before they are read; a batch of 1,000 events is about 0.5 MB.
+        self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
+        # What a 503 tells clients to wait when the database cannot be reached.
+        self.UNAVAILABLE_RETRY_AFTER_SECONDS = int(
+            os.environ.get("UNAVAILABLE_RETRY_AFTER_SECONDS", "30")
+        )
+        # Load shedding (app/availability.py): requests in the app at once per process, how
+        # long the next one waits for a slot, and the Retry-After of those turned away.
+        # 0 leaves the gate open; with gunicorn's gthread workers, set it below --threads.
+        self.MAX_CONCURRENT_REQUESTS = int(os.environ.get("MAX_CONCURRENT_REQUESTS", "0"))
+        self.OVERLOAD_WAIT_SECONDS = float(os.environ.get("OVERLOAD_WAIT_SECONDS", "0.1"))
+        self.OVERLOAD_RETRY_AFTER_SECONDS = int(os.environ.get("OVERLOAD_RETRY_AFTER_SECONDS", "2"))
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
         self.SESSION_COOKIE_HTTPONLY = True
