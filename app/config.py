@@ -84,6 +84,8 @@ class Config:
         self.MAIL_DEFAULT_SENDER = os.environ.get(
             "MAIL_DEFAULT_SENDER", "Touchloop <feedback@touchloop.invalid>"
         )
+        # The outbox's first retry after a failed delivery; later ones double (outbox.py).
+        self.OUTBOX_FIRST_RETRY_SECONDS = float(os.environ.get("OUTBOX_FIRST_RETRY_SECONDS", "30"))
         self.MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
         self.SCHEDULER_EMBEDDED = _bool("SCHEDULER_EMBEDDED", False)
         self.WORKFLOW_TICK_SECONDS = int(os.environ.get("WORKFLOW_TICK_SECONDS", "10"))
