@@ -51,12 +51,15 @@ def configure(scheduler: BaseScheduler, app: Flask, *, persistent: bool) -> Base
         SQLAlchemyJobStore(
             url=app.config["SQLALCHEMY_DATABASE_URI"],
             tablename=f"apscheduler_jobs_{app.config['WORKER_ID']}",
+            engine_options={"pool_pre_ping": True},  # a restarted database leaves dead sockets
         )
         if persistent
         else MemoryJobStore()
     )
     scheduler.configure(
         timezone=UTC,
+        # While the database is down the clock cannot read its jobs; it retries this often.
+        jobstore_retry_interval=seconds,
         jobstores={"default": store},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -46,3 +48,20 @@ def proxied_app(postgres: Flask, db_proxy: TcpProxy) -> Iterator[Flask]:
     yield web
     with web.app_context():
         db.engine.dispose()
+
+
+def event(event_id: str) -> dict[str, Any]:
+    """A valid event for the touchpoint `branch_visit`."""
+    return {
+        "event_id": event_id,
+        "touchpoint": "branch_visit",
+        "customer": {"external_id": f"CUST-{event_id}", "email": f"{event_id}@example.com"},
+        "occurred_at": "2030-01-01T08:00:00+08:00",
+    }
+
+
+def wait_for(condition: Callable[[], bool], *, seconds: float) -> None:
+    """Poll until `condition()` holds or the time is up (the assertion that follows says why)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not condition():
+        time.sleep(0.2)

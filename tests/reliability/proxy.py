@@ -34,6 +34,9 @@ class TcpProxy:
     def stop(self) -> None:
         """Close the port and every connection through it."""
         if self._listener is not None:
+            # shutdown() wakes the thread blocked in accept(); close() alone leaves it accepting.
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
             self._listener.close()
             self._listener = None
         with self._lock:
