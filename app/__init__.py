@@ -10,6 +10,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.availability import install_concurrency_gate, register_database_unavailable
 from app.config import INSTANCE_DIR, Config
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
 from app.headers import register_security_headers
@@ -33,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_security_headers(app)
     register_commands(app)
+    install_concurrency_gate(app)
     if app.config["SCHEDULER_EMBEDDED"]:
         start_embedded_scheduler(app)
     return app
@@ -99,12 +101,17 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    """HTTP errors as JSON under /api/ (a snake_case code, like the API's own errors) or as a
+    page; a lost database as 503 with Retry-After (app/availability.py)."""
+
     def handle_http(error: HTTPException) -> Any:
         if request.path.startswith("/api/"):
-            return jsonify(error=error.name, message=error.description), error.code
+            code = error.name.lower().replace(" ", "_")
+            return jsonify(error=code, message=error.description, fields=[]), error.code
         return render_template("error.html", error=error), error.code
 
     app.register_error_handler(HTTPException, handle_http)
+    register_database_unavailable(app)
 
 
 def register_commands(app: Flask) -> None:

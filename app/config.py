@@ -84,6 +84,8 @@ class Config:
         self.MAIL_DEFAULT_SENDER = os.environ.get(
             "MAIL_DEFAULT_SENDER", "Touchloop <feedback@touchloop.invalid>"
         )
+        # The outbox's first retry after a failed delivery; later ones double (outbox.py).
+        self.OUTBOX_FIRST_RETRY_SECONDS = float(os.environ.get("OUTBOX_FIRST_RETRY_SECONDS", "30"))
         self.MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
         self.SCHEDULER_EMBEDDED = _bool("SCHEDULER_EMBEDDED", False)
         self.WORKFLOW_TICK_SECONDS = int(os.environ.get("WORKFLOW_TICK_SECONDS", "10"))
@@ -105,6 +107,18 @@ class Config:
         self.DASHBOARD_MIN_SAMPLE = int(os.environ.get("DASHBOARD_MIN_SAMPLE", "30"))
         # Latest detractor comments read per touchpoint for the dashboard's keywords.
         self.DASHBOARD_KEYWORD_SAMPLE = int(os.environ.get("DASHBOARD_KEYWORD_SAMPLE", "200"))
+        # Larger bodies get 413 before they are read; a batch of 1,000 events is about 0.5 MB.
+        self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
+        # What a 503 tells clients to wait when the database cannot be reached.
+        self.UNAVAILABLE_RETRY_AFTER_SECONDS = int(
+            os.environ.get("UNAVAILABLE_RETRY_AFTER_SECONDS", "30")
+        )
+        # Load shedding (app/availability.py): requests in the app at once per process, how
+        # long the next one waits for a slot, and the Retry-After of those turned away.
+        # 0 leaves the gate open; with gunicorn's gthread workers, set it below --threads.
+        self.MAX_CONCURRENT_REQUESTS = int(os.environ.get("MAX_CONCURRENT_REQUESTS", "0"))
+        self.OVERLOAD_WAIT_SECONDS = float(os.environ.get("OVERLOAD_WAIT_SECONDS", "0.1"))
+        self.OVERLOAD_RETRY_AFTER_SECONDS = int(os.environ.get("OVERLOAD_RETRY_AFTER_SECONDS", "2"))
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
         # Cookies are Secure (and HSTS is sent) whenever the site is served over HTTPS, which

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import timedelta
 
@@ -46,6 +47,21 @@ def _claim(claim: Callable[..., list[int]]) -> list[int]:
     return ids
 
 
+def _drain(claim: Callable[..., list[int]]) -> Iterator[int]:
+    """Claimed ids, batch after batch, until nothing is due or one tick's time is spent.
+
+    One batch a tick would cap a worker at a batch a tick however large the backlog (a
+    morning's events, the mail held while SMTP was down, a worker's restart); draining clears
+    it at full speed, and the time budget hands the thread back so the other jobs keep their
+    turn. Each batch is leased before it is worked, so it is never claimed twice meanwhile.
+    """
+    budget = time.monotonic() + current_app.config["WORKFLOW_TICK_SECONDS"]
+    while ids := _claim(claim):
+        yield from ids
+        if time.monotonic() >= budget:
+            return
+
+
 def _links() -> Links:
     return Links(current_app.config["SECRET_KEY"], current_app.config["BASE_URL"])
 
@@ -54,7 +70,7 @@ def send_invitations() -> dict[str, int]:
     """Due invitations pass the contact rules: sent (link + queued e-mail), deferred or not."""
     verdicts: Counter[str] = Counter()
     policy = current_app.config["CONTACT_POLICY"]
-    for invitation_id in _claim(claim_due_invitations):
+    for invitation_id in _drain(claim_due_invitations):
         verdict = dispatch_invitation(
             db.session, invitation_id, links=_links(), policy=policy, now=utcnow()
         )
@@ -72,7 +88,7 @@ def send_invitations() -> dict[str, int]:
 def send_reminders() -> dict[str, int]:
     """Unanswered invitations get their next reminder, until answer, expiry or opt-out."""
     sent = 0
-    for invitation_id in _claim(claim_due_reminders):
+    for invitation_id in _drain(claim_due_reminders):
         sent += remind(db.session, invitation_id, links=_links(), now=utcnow())
         db.session.commit()
     return {"reminders_sent": sent}
@@ -81,7 +97,7 @@ def send_reminders() -> dict[str, int]:
 def route_responses() -> dict[str, int]:
     """New responses are routed; a detractor opens a case."""
     opened = 0
-    for response_id in _claim(claim_unrouted):
+    for response_id in _drain(claim_unrouted):
         calendar = current_app.config["BUSINESS_CALENDAR"]
         opened += (
             route_response(db.session, response_id, now=utcnow(), calendar=calendar) is not None
@@ -147,7 +163,7 @@ def deliver_webhooks() -> dict[str, int]:
     if not current_app.config["WEBHOOK_URL"]:
         return {}
     report = DeliveryReport()
-    for message_id in _claim(functools.partial(claim_deliverable, webhooks=True)):
+    for message_id in _drain(functools.partial(claim_deliverable, webhooks=True)):
         deliver_one(db.session, message_id, webhook_sender(secret), now=utcnow(), report=report)
         db.session.commit()
     return {f"webhooks_{key}": value for key, value in asdict(report).items()}
@@ -158,8 +174,16 @@ def deliver_outbox() -> dict[str, int]:
     if not mail_configured():
         return {"held_without_mail_server": 1}
     report = DeliveryReport()
-    for message_id in _claim(claim_deliverable):
-        deliver_one(db.session, message_id, send_over_smtp, now=utcnow(), report=report)
+    first_retry = timedelta(seconds=current_app.config["OUTBOX_FIRST_RETRY_SECONDS"])
+    for message_id in _drain(claim_deliverable):
+        deliver_one(
+            db.session,
+            message_id,
+            send_over_smtp,
+            now=utcnow(),
+            report=report,
+            first_retry=first_retry,
+        )
         db.session.commit()
     return {f"emails_{key}": value for key, value in asdict(report).items()}
 

@@ -35,8 +35,13 @@ def tick(name: str) -> None:
 def configure(scheduler: BaseScheduler, app: Flask, *, persistent: bool) -> BaseScheduler:
     """Add every job with an explicit id.
 
-    coalesce: a worker that was stopped or paused runs a late job once, not once per missed tick.
-    misfire_grace_time: a tick up to a whole interval late still runs instead of being dropped.
+    The misfire settings are chosen so that no tick is ever dropped silently:
+    coalesce=True: a worker that was stopped, paused or starved (database down, every thread
+    busy) runs a late job once, not once per missed tick; the jobs drain whatever is due, so
+    one run does the work of all the missed ones.
+    misfire_grace_time=None: a late tick runs however late it is. APScheduler's default (1 s)
+    skips a tick that waited too long for a thread and only logs a warning; the jobs are
+    idempotent and claim their rows, so running late is always safe, and skipping never is.
     max_instances=1: a slow run is never overlapped by the next tick of the same job.
     """
     global _app
@@ -46,14 +51,17 @@ def configure(scheduler: BaseScheduler, app: Flask, *, persistent: bool) -> Base
         SQLAlchemyJobStore(
             url=app.config["SQLALCHEMY_DATABASE_URI"],
             tablename=f"apscheduler_jobs_{app.config['WORKER_ID']}",
+            engine_options={"pool_pre_ping": True},  # a restarted database leaves dead sockets
         )
         if persistent
         else MemoryJobStore()
     )
     scheduler.configure(
         timezone=UTC,
+        # While the database is down the clock cannot read its jobs; it retries this often.
+        jobstore_retry_interval=seconds,
         jobstores={"default": store},
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": seconds},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
     for name in JOBS:
         scheduler.add_job(

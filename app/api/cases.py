@@ -10,7 +10,7 @@ from flask_login import current_user
 from pydantic import ValidationError
 
 from app.api.auth import require_scope
-from app.api.http import error_reply, json_body, reply
+from app.api.http import answer_rejected_bodies, error_reply, json_body, reply
 from app.api.schemas import CaseBody, CaseList, TransitionPayload, field_errors
 from app.extensions import db
 from app.models import Case, utcnow
@@ -20,6 +20,7 @@ from app.services.lifecycle import CaseRefused, VersionConflict, resolve_case, t
 from workflows.lifecycle import IllegalTransition
 
 bp = Blueprint("cases_api", __name__, url_prefix="/api/v1")
+answer_rejected_bodies(bp)
 
 
 def _user() -> Any:
@@ -99,7 +100,7 @@ def post_transition(case_id: int) -> Any:
     if case is None:
         return error_reply(404, "not_found", "No case with this id that you may see.")
     try:
-        wanted = TransitionPayload.model_validate(json_body() or {})
+        wanted = TransitionPayload.model_validate(json_body())
     except ValidationError as error:
         return error_reply(422, "invalid", "The transition is invalid.", field_errors(error))
     calendar = current_app.config["BUSINESS_CALENDAR"]

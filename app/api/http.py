@@ -1,13 +1,32 @@
-"""JSON answers of the API: one shape for success and one for errors."""
+"""JSON answers of the API: one shape for success and one for errors; strict JSON bodies.
+
+A request body is checked before any model sees it, so bad input is a clear 4xx, never a 500
+from deep inside the stack: the wrong content type is 415, a body over MAX_CONTENT_LENGTH 413,
+bytes that are not UTF-8, JSON that does not parse or nests deeper than any event needs, and
+text PostgreSQL cannot store (NUL, lone surrogates) 400.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from pydantic import BaseModel
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api.schemas import ErrorBody, FieldError
+
+# An event is four levels deep; its free-form attributes get a few more, not thousands.
+MAX_JSON_DEPTH = 16
+
+
+class BodyRejected(Exception):
+    """The request body cannot be read as a JSON object; answered as an ErrorBody."""
+
+    def __init__(self, status: int, error: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.error, self.message = status, error, message
 
 
 def reply(model: BaseModel, status: int = 200) -> Any:
@@ -20,6 +39,75 @@ def error_reply(
     return reply(ErrorBody(error=error, message=message, fields=fields or []), status)
 
 
-def json_body() -> Any:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
+def answer_rejected_bodies(bp: Blueprint) -> None:
+    """Let the blueprint's views raise BodyRejected from json_body()."""
+
+    def answer(rejected: BodyRejected) -> Any:
+        return error_reply(rejected.status, rejected.error, rejected.message)
+
+    bp.register_error_handler(BodyRejected, answer)
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or BodyRejected saying exactly what is wrong with it."""
+    if not request.is_json:
+        raise BodyRejected(415, "unsupported_media_type", "Send the body as application/json.")
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge as error:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        message = f"The body is larger than {limit:,} bytes; send at most 1,000 events a batch."
+        raise BodyRejected(413, "too_large", message) from error
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        message = f"The body is not valid UTF-8 (byte {error.start})."
+        raise BodyRejected(400, "invalid_utf8", message) from error
+    try:
+        body = json.loads(text, parse_constant=_no_constant)
+    except RecursionError as error:
+        raise _too_deep() from error
+    except ValueError as error:
+        raise BodyRejected(400, "invalid_json", f"The body is not valid JSON: {error}.") from error
+    _check_values(body)
+    if not isinstance(body, dict):
+        raise BodyRejected(400, "bad_request", "The body must be a JSON object.")
+    return body
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _too_deep() -> BodyRejected:
+    return BodyRejected(400, "too_deep", f"The JSON nests deeper than {MAX_JSON_DEPTH} levels.")
+
+
+def _check_values(body: Any) -> None:
+    """Depth and storable text, walked without recursion (the body may be adversarial)."""
+    stack: list[tuple[Any, int]] = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((key, depth) for key in value)
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            if isinstance(value, str) and not _storable(value):
+                message = "Text may not contain NUL characters or unpaired surrogates."
+                raise BodyRejected(400, "invalid_text", message)
+            continue
+        if depth >= MAX_JSON_DEPTH and children:
+            raise _too_deep()
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -47,16 +47,33 @@ def _json(model: type, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
 
 
+RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}
+}
+# Every operation may meet a database that cannot be reached, or a gate shedding a burst.
+UNAVAILABLE = {
+    "503": {
+        **_json(ErrorBody, "Briefly unavailable (database unreachable or overloaded)"),
+        "headers": RETRY_AFTER,
+    }
+}
+
+
 def _errors(*codes: int) -> dict[str, Any]:
     texts = {
-        400: "Not a JSON object",
+        400: "Not a JSON object: invalid JSON or UTF-8, nested too deeply, or NUL in text",
         401: "No valid API key",
         403: "The key lacks the scope",
         404: "Not found",
         409: "The case changed since the version sent",
+        413: "The body is larger than the server accepts (2 MB by default)",
+        415: "The body is not application/json",
         422: "Invalid, with the fields at fault",
     }
-    return {str(code): _json(ErrorBody, texts[code]) for code in codes}
+    return {str(code): _json(ErrorBody, texts[code]) for code in codes} | UNAVAILABLE
+
+
+BODY_ERRORS = (400, 413, 415)
 
 
 def _query(model: type[MetricsQuery]) -> list[dict[str, Any]]:
@@ -97,7 +114,7 @@ def openapi_document() -> dict[str, Any]:
                     "requestBody": {"required": True, **_json(EventPayload, "The event")},
                     "responses": {
                         "202": _json(EventResult, "Accepted, or a duplicate of an earlier one"),
-                        **_errors(400, 401, 403, 422),
+                        **_errors(*BODY_ERRORS, 401, 403, 422),
                     },
                 }
             },
@@ -107,7 +124,7 @@ def openapi_document() -> dict[str, Any]:
                     "requestBody": {"required": True, **_json(BatchPayload, "The events")},
                     "responses": {
                         "200": _json(BatchResult, "One result per event, in order"),
-                        **_errors(400, 401, 403, 422),
+                        **_errors(*BODY_ERRORS, 401, 403, 422),
                     },
                 }
             },
@@ -155,7 +172,7 @@ def openapi_document() -> dict[str, Any]:
                     "requestBody": {"required": True, **_json(TransitionPayload, "The move")},
                     "responses": {
                         "200": _json(CaseBody, "The case after the move"),
-                        **_errors(401, 403, 404, 409, 422),
+                        **_errors(*BODY_ERRORS, 401, 403, 404, 409, 422),
                     },
                 }
             },
@@ -163,7 +180,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "This document",
                     "security": [],
-                    "responses": {"200": {"description": "OpenAPI 3.1"}},
+                    "responses": {"200": {"description": "OpenAPI 3.1"}, **UNAVAILABLE},
                 }
             },
             "/api/v1/metrics/closed-loop": {

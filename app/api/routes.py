@@ -10,7 +10,7 @@ from flask_login import current_user
 from pydantic import ValidationError
 
 from app.api.auth import require_scope
-from app.api.http import error_reply, json_body, reply
+from app.api.http import answer_rejected_bodies, error_reply, json_body, reply
 from app.api.openapi import openapi_document
 from app.api.schemas import (
     BatchPayload,
@@ -33,14 +33,13 @@ from app.services.reports.loop import closed_loop, closed_loop_fields
 from app.services.reports.scores import GroupBy, scores
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+answer_rejected_bodies(bp)
 
 
 @bp.post("/events")
 @require_scope("events:write")
 def post_event() -> Any:
     body = json_body()
-    if body is None:
-        return error_reply(400, "bad_request", "The body must be a JSON object.")
     try:
         event = EventPayload.model_validate(body).to_domain()
     except ValidationError as error:
@@ -58,8 +57,6 @@ def post_event() -> Any:
 def post_events_batch() -> Any:
     """Up to 1,000 events, each answered on its own; valid ones are stored in one transaction."""
     body = json_body()
-    if body is None:
-        return error_reply(400, "bad_request", "The body must be a JSON object.")
     try:
         batch = BatchPayload.model_validate(body)
     except ValidationError as error:

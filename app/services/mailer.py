@@ -38,6 +38,9 @@ def send_over_smtp(message: OutboxMessage) -> None:
         html=message.body_html,
         extra_headers=dict(message.headers),
     )
+    # The same Message-ID on every attempt: a message resent after a crash between the server's
+    # acceptance and our commit (unavoidable with SMTP) is recognisably the same message.
+    email.msgId = f"<touchloop.outbox.{message.id}@{_domain(email.sender)}>"
     try:
         with _TimedConnection(current_app.extensions["mail"]) as connection:
             connection.send(email)
@@ -50,6 +53,11 @@ def send_over_smtp(message: OutboxMessage) -> None:
         if error.smtp_code >= 500:
             raise PermanentDeliveryError(f"{error.smtp_code} {error.smtp_error!r}") from error
         raise
+
+
+def _domain(sender: object) -> str:
+    address = sender[1] if isinstance(sender, tuple) else str(sender)
+    return address.rstrip(">").rpartition("@")[2] or "touchloop.invalid"
 
 
 def mail_configured() -> bool:

@@ -104,7 +104,13 @@ def claim_deliverable(
 
 
 def deliver_one(
-    session: Session, message_id: int, send: Sender, *, now: datetime, report: DeliveryReport
+    session: Session,
+    message_id: int,
+    send: Sender,
+    *,
+    now: datetime,
+    report: DeliveryReport,
+    first_retry: timedelta = FIRST_RETRY,
 ) -> None:
     """Try to send one claimed message and record the outcome on its row."""
     message = session.get(OutboxMessage, message_id)
@@ -121,7 +127,7 @@ def deliver_one(
             _fail(message, f"gave up after {message.attempts} attempts: {error}", report)
         else:
             message.last_error = str(error)[:2000]
-            message.next_attempt_at = now + retry_delay(message.attempts)
+            message.next_attempt_at = now + retry_delay(message.attempts, first_retry)
             report.retried += 1
     else:
         message.status = OutboxStatus.SENT
@@ -131,9 +137,9 @@ def deliver_one(
     session.flush()
 
 
-def retry_delay(attempts: int) -> timedelta:
+def retry_delay(attempts: int, first: timedelta = FIRST_RETRY) -> timedelta:
     """Back-off after the n-th failed attempt: 30 s, 1 min, 2 min, … capped at two hours."""
-    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
+    return min(first * 2 ** (attempts - 1), LONGEST_RETRY)
 
 
 def _fail(message: OutboxMessage, error: str, report: DeliveryReport) -> None:

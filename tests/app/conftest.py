@@ -1,12 +1,14 @@
 """Fixtures shared by the web-side tests."""
 
 import pytest
+import sqlalchemy as sa
 
-from app.models import utcnow
+from app.models import Base, utcnow
+from app.services.accounts import create_api_key
 from app.services.cases import route_response
 from app.services.responses import record_response
 from app.services.surveys import sync_surveys
-from tests.factories import InvitationFactory
+from tests.factories import InvitationFactory, TouchpointFactory
 from workflows.sla import BusinessCalendar
 
 
@@ -27,3 +29,21 @@ def detractor_case(session):
         return case
 
     return make
+
+
+@pytest.fixture
+def api_headers(session):
+    """A bank system's key (events:write) and the touchpoint its events name."""
+    TouchpointFactory(code="branch_visit", delay_minutes=120)
+    _key, secret = create_api_key(session, "core-banking")
+    session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def row_counts(session):
+    """Rows per table: equal before and after means a refused request stored nothing."""
+    session.expire_all()
+    return {
+        table.name: session.scalar(sa.select(sa.func.count()).select_from(table))
+        for table in Base.metadata.sorted_tables
+    }

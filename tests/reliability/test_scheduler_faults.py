@@ -1,0 +1,66 @@
+"""The workflow clock keeps ticking: through a database error in a job, and after missed ticks."""
+
+import logging
+import threading
+import time
+from datetime import timedelta
+
+import sqlalchemy as sa
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from app.extensions import db
+from app.models import utcnow
+from workflows import jobs, scheduler
+from workflows.scheduler import configure
+
+
+def test_a_database_error_in_a_job_is_logged_and_the_next_tick_runs(app, monkeypatch, caplog):
+    runs = []
+
+    def flaky() -> dict[str, int]:
+        runs.append(time.monotonic())
+        if len(runs) == 1:
+            db.session.execute(sa.text("SELECT * FROM no_such_table"))  # a real database error
+        return {"done": db.session.scalar(sa.text("SELECT 1"))}
+
+    monkeypatch.setattr(jobs, "JOBS", {"flaky": flaky})
+    monkeypatch.setattr(scheduler, "JOBS", {"flaky": flaky})
+    app.config["WORKFLOW_TICK_SECONDS"] = 1
+    clock = configure(BackgroundScheduler(), app, persistent=False)
+    with caplog.at_level(logging.ERROR, logger="workflows.jobs"):
+        clock.start()
+        try:
+            deadline = time.monotonic() + 10
+            while len(runs) < 3 and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            clock.shutdown(wait=True)
+            app.config["WORKFLOW_TICK_SECONDS"] = 10
+    assert len(runs) >= 3  # the clock outlived the failure
+    assert "workflow job flaky failed; it runs again on the next tick" in caplog.text
+
+
+def test_a_tick_missed_by_an_hour_runs_once_not_never_and_not_sixty_times(app, monkeypatch):
+    ran = threading.Event()
+    calls = []
+
+    def late() -> dict[str, int]:
+        calls.append(utcnow())
+        ran.set()
+        return {}
+
+    monkeypatch.setattr(jobs, "JOBS", {"late": late})
+    monkeypatch.setattr(scheduler, "JOBS", {"late": late})
+    app.config["WORKFLOW_TICK_SECONDS"] = 60
+    clock = configure(BackgroundScheduler(), app, persistent=False)
+    clock.start(paused=True)
+    try:
+        # As after a stopped worker or a starved thread pool: the tick is an hour overdue.
+        clock.modify_job("late", next_run_time=utcnow() - timedelta(hours=1))
+        clock.resume()
+        assert ran.wait(timeout=10), "a late tick was dropped"
+        time.sleep(1)
+    finally:
+        clock.shutdown(wait=True)
+        app.config["WORKFLOW_TICK_SECONDS"] = 10
+    assert len(calls) == 1  # coalesced: the sixty missed runs are one
