@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import Department
+from app.services.edits import apply_edit
 
 EDITABLE = frozenset({"name", "name_zh", "notify_mode", "notify_email"})
 
@@ -18,9 +19,4 @@ def departments(session: Session) -> list[Department]:
 
 def update_department(session: Session, department: Department, values: dict[str, Any]) -> None:
     """Apply an admin's edit; the next notifications follow it."""
-    unknown = set(values) - EDITABLE
-    if unknown:
-        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
-    for key, value in values.items():
-        setattr(department, key, value)
-    session.flush()
+    apply_edit(session, department, values, EDITABLE)

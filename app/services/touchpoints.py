@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import Department, Invitation, Survey, Touchpoint
+from app.services.edits import apply_edit
 
 EDITABLE = frozenset(
     {
@@ -24,12 +25,7 @@ def touchpoints(session: Session) -> list[Touchpoint]:
 
 def update_touchpoint(session: Session, touchpoint: Touchpoint, values: dict[str, Any]) -> None:
     """Apply an admin's edit; new invitations follow it, ones already scheduled keep theirs."""
-    unknown = set(values) - EDITABLE
-    if unknown:
-        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
-    for key, value in values.items():
-        setattr(touchpoint, key, value)
-    session.flush()
+    apply_edit(session, touchpoint, values, EDITABLE)
 
 
 def choices(session: Session) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
