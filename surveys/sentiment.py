@@ -22,8 +22,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from textblob import TextBlob
-
 EN_MAX_CHARS = 2000
 ZH_MAX_CHARS = 1000
 ZH_MIN_SHARE = 0.2
@@ -85,6 +83,8 @@ def _english_polarity(text: str) -> float:
     The cue only acts on near-zero scores, so it never overrides a clearly positive lexicon hit.
     Cues match at a word start, so "refund" also finds "refunding" and "scam" finds "scammers".
     """
+    from textblob import TextBlob  # with NLTK ~0.35 s: paid by the first comment, not at start-up
+
     polarity = float(TextBlob(text).sentiment.polarity)
     if abs(polarity) < NEAR_ZERO and NEGATIVE_CUES.search(text):
         return min(polarity, NEGATIVE_CUE_POLARITY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,9 +46,7 @@ def touchpoint_list() -> Any:
 
 @bp.route("/touchpoints/<code>", methods=["GET", "POST"])
 def touchpoint_edit(code: str) -> Any:
-    touchpoint = db.session.scalar(sa.select(Touchpoint).where(Touchpoint.code == code))
-    if touchpoint is None:
-        abort(404)
+    touchpoint = _by_code(Touchpoint, code)
     form = TouchpointForm(obj=touchpoint) if request.method == "GET" else TouchpointForm()
     departments, surveys = choices(db.session)
     form.department_id.choices = [SelectChoice(value, label) for value, label in departments]
@@ -56,19 +55,40 @@ def touchpoint_edit(code: str) -> Any:
         form.sampling_percent.data = round(touchpoint.sampling_rate * 100)
         form.segments.data = touchpoint.segments or []
         form.reminder_hours.data = ", ".join(str(h) for h in touchpoint.reminder_hours)
-    if form.validate_on_submit():
-        update_touchpoint(db.session, touchpoint, form.values())
-        db.session.commit()
-        flash(_("Touchpoint saved. New invitations follow the new rules."), "ok")
-        return redirect(url_for("admin.touchpoint_list"))
-    back = (url_for("admin.touchpoint_list"), _("Touchpoints"))
-    return render_template(
-        "admin/edit.html",
-        form=form,
-        back=back,
+    return _save_or_show(
+        form,
+        lambda: update_touchpoint(db.session, touchpoint, form.values()),
+        done=_("Touchpoint saved. New invitations follow the new rules."),
+        back=(url_for("admin.touchpoint_list"), _("Touchpoints")),
         heading=local_name(touchpoint),
         code=touchpoint.code,
     )
+
+
+def _by_code(model: Any, code: str) -> Any:
+    """The touchpoint or department with this code, or 404."""
+    row = db.session.scalar(sa.select(model).where(model.code == code))
+    if row is None:
+        abort(404)
+    return row
+
+
+def _save_or_show(
+    form: Form,
+    save: Callable[[], None],
+    *,
+    done: str,
+    back: tuple[str, str],
+    heading: str,
+    code: str | None,
+) -> Any:
+    """Save a valid settings form and go back to its list, or show it with its errors."""
+    if form.validate_on_submit():
+        save()
+        db.session.commit()
+        flash(done, "ok")
+        return redirect(back[0])
+    return render_template("admin/edit.html", form=form, back=back, heading=heading, code=code)
 
 
 @bp.get("/rules")
@@ -140,18 +160,15 @@ def department_list() -> Any:
 
 @bp.route("/departments/<code>", methods=["GET", "POST"])
 def department_edit(code: str) -> Any:
-    department = db.session.scalar(sa.select(Department).where(Department.code == code))
-    if department is None:
-        abort(404)
+    department = _by_code(Department, code)
     form = DepartmentForm(obj=department) if request.method == "GET" else DepartmentForm()
-    if form.validate_on_submit():
-        update_department(db.session, department, form.values())
-        db.session.commit()
-        flash(_("Department saved."), "ok")
-        return redirect(url_for("admin.department_list"))
-    back = (url_for("admin.department_list"), _("Departments"))
-    return render_template(
-        "admin/edit.html", form=form, back=back, heading=department.name, code=department.code
+    return _save_or_show(
+        form,
+        lambda: update_department(db.session, department, form.values()),
+        done=_("Department saved."),
+        back=(url_for("admin.department_list"), _("Departments")),
+        heading=department.name,
+        code=department.code,
     )
 
 
