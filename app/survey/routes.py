@@ -30,35 +30,33 @@ bp = Blueprint("survey", __name__)
 UNUSABLE_STATUS = {"answered": 409, "expired": 410}
 
 
-def _link_source() -> str:
-    """The throttle key of the requesting IP; a blocked IP gets 429 before any lookup."""
-    key = throttle.key_for("survey-ip", request.remote_addr or "unknown")
-    if throttle.is_blocked(db.session, [key], now=utcnow()):
-        abort(429)
-    return key
+def _refuse_link() -> NoReturn:
+    """A link that led nowhere: 429 for an IP already blocked, else count it and answer 404.
 
-
-def _unknown_link(source: str) -> NoReturn:
-    """Count a link that led nowhere against its IP, then answer the one 404 for all of them.
-
-    Tokens carry 128 random bits, so guessing cannot succeed; the limit keeps scanners from
-    trying at all, and lives in the database so every web process counts the same failures.
+    Only bad links consult the limit. A link whose signature and row check out was made by us,
+    so it costs no throttle read, and a customer who shares an IP with a scanner (a carrier's
+    NAT) still reaches their survey. Tokens carry 128 random bits, so guessing cannot succeed;
+    the limit keeps scanners from trying at all, and lives in the database so every web
+    process counts the same failures.
     """
     config = current_app.config
+    source = throttle.key_for("survey-ip", request.remote_addr or "unknown")
+    now = utcnow()
+    if throttle.is_blocked(db.session, [source], now=now):
+        abort(429)
     window = timedelta(minutes=config["SURVEY_LINK_BLOCK_MINUTES"])
     limit = throttle.Limit(config["SURVEY_LINK_MAX_FAILURES"], window, window)
-    throttle.record_failure(db.session, source, limit, now=utcnow())
+    throttle.record_failure(db.session, source, limit, now=now)
     db.session.commit()
     abort(404)
 
 
 def _invitation(token: str) -> Invitation:
     """The invitation behind a link; forged and unknown links get the same 404."""
-    source = _link_source()
     invitation_id = invitation_id_from(current_app.config["SECRET_KEY"], token)
     invitation = invitation_for_token(db.session, token_digest(token)) if invitation_id else None
     if invitation is None or invitation.id != invitation_id:
-        _unknown_link(source)
+        _refuse_link()
     g.page_locale = invitation.customer.locale
     return invitation
 
@@ -118,11 +116,10 @@ def draft(token: str) -> Any:
 @bp.route("/u/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the signed token is the credential; mail clients' one-click POST has no form
 def unsubscribe(token: str) -> Any:
-    source = _link_source()
     customer_id = customer_id_from(current_app.config["SECRET_KEY"], token)
     customer = db.session.get(Customer, customer_id) if customer_id else None
     if customer is None:
-        _unknown_link(source)
+        _refuse_link()
     g.page_locale = customer.locale
     if request.method == "GET":
         return render_template("survey/unsubscribe.html")
