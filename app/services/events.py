@@ -1,24 +1,24 @@
 """Ingesting touchpoint events from bank systems: idempotent on the bank's event id.
 
-A batch is stored in one pass (one query for known ids, one for touchpoints, one for customers,
-one flush), which is what makes thousands of events a second possible; if a concurrent request
-stored one of the same ids meanwhile, the batch falls back to one savepoint per event.
+A batch is stored in one pass (one query for known ids, one for touchpoints, then multi-row
+upserts and inserts for customers, events and invitations), which is what makes thousands of
+events a second possible.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import Customer, Invitation, InvitationStatus, Touchpoint, TouchpointEvent
 from app.models.customer import DEFAULT_TIMEZONE
+from app.services.upsert import dialect_insert
 from workflows.throttling import first_send_time
 
 
@@ -60,33 +60,13 @@ def ingest_event(
 def ingest_events(
     session: Session, events: Sequence[EventIn], *, now: datetime, api_key_id: int | None = None
 ) -> list[IngestResult]:
-    """Store a batch; each event gets its own result, in order."""
-    try:
-        with session.begin_nested():
-            return _store_batch(session, events, now, api_key_id)
-    except IntegrityError:
-        results = []
-        for event in events:
-            try:
-                with session.begin_nested():
-                    results.extend(_store_batch(session, [event], now, api_key_id))
-            except IntegrityError:
-                results.append(_recorded(session, event.event_id, "duplicate"))
-        return results
+    """Store a batch; each event gets its own result, in order.
 
-
-def _store_batch(
-    session: Session, events: Sequence[EventIn], now: datetime, api_key_id: int | None
-) -> list[IngestResult]:
-    ids = {event.event_id for event in events}
-    known = {
-        row.event_id: row
-        for row in session.execute(
-            sa.select(TouchpointEvent.event_id, Invitation.id, Invitation.status, Invitation.reason)
-            .outerjoin(Invitation, Invitation.event_id == TouchpointEvent.id)
-            .where(TouchpointEvent.event_id.in_(ids))
-        )
-    }
+    Rows are written with a few multi-row statements, not the unit of work: a batch of a
+    thousand events is a handful of round trips. An event id stored by a concurrent request
+    meanwhile is skipped by ON CONFLICT DO NOTHING and answered as the duplicate it is.
+    """
+    known = _known(session, {event.event_id for event in events})
     touchpoints = {
         t.code: t
         for t in session.scalars(
@@ -94,53 +74,99 @@ def _store_batch(
         )
         if t.active
     }
-    customers = _upsert_customers(
-        session, [e.customer for e in events if e.touchpoint in touchpoints]
-    )
-    pending: list[IngestResult | TouchpointEvent | str] = []
-    staged: dict[str, TouchpointEvent] = {}
+    fresh: dict[str, EventIn] = {}
+    for event in events:
+        if event.event_id not in known and event.touchpoint in touchpoints:
+            fresh.setdefault(event.event_id, event)
+    customers = _upsert_customers(session, [e.customer for e in fresh.values()])
+    stored = _insert_events(session, list(fresh.values()), touchpoints, customers, now, api_key_id)
+    results = []
     for event in events:
         if event.event_id in known:
-            _, invitation_id, status, reason = known[event.event_id]
-            pending.append(IngestResult(event.event_id, "duplicate", invitation_id, status, reason))
-        elif event.event_id in staged:
-            pending.append(event.event_id)  # repeated inside this batch
+            results.append(known[event.event_id])
+        elif event.event_id in stored:
+            results.append(stored[event.event_id])
         elif event.touchpoint not in touchpoints:
-            pending.append(IngestResult(event.event_id, "rejected", reason="unknown touchpoint"))
-        else:
-            touchpoint = touchpoints[event.touchpoint]
-            customer = customers[event.customer.external_id]
-            row = TouchpointEvent(
-                event_id=event.event_id,
-                touchpoint_id=touchpoint.id,
-                customer_id=customer.id,
-                api_key_id=api_key_id,
-                occurred_at=event.occurred_at,
-                received_at=now,
-                attributes=event.attributes,
-            )
-            row.invitation = _invitation(event, touchpoint, customer, now)
-            staged[event.event_id] = row
-            pending.append(row)
-    session.add_all(staged.values())
-    session.flush()
-    return [_result(item, staged) for item in pending]
+            results.append(IngestResult(event.event_id, "rejected", reason="unknown touchpoint"))
+        else:  # stored by a concurrent request after this one looked
+            results.append(_recorded(session, event.event_id, "duplicate"))
+    first = set()
+    for index, result in enumerate(results):
+        if result.status == "accepted" and result.event_id in first:
+            results[index] = replace(result, status="duplicate")  # repeated inside this batch
+        first.add(result.event_id)
+    return results
 
 
-def _result(
-    item: IngestResult | TouchpointEvent | str, staged: dict[str, TouchpointEvent]
-) -> IngestResult:
-    if isinstance(item, IngestResult):
-        return item
-    row, status = (staged[item], "duplicate") if isinstance(item, str) else (item, "accepted")
-    invitation = row.invitation
-    assert invitation is not None
-    return IngestResult(row.event_id, status, invitation.id, invitation.status, invitation.reason)
+def _known(session: Session, ids: set[str]) -> dict[str, IngestResult]:
+    rows = session.execute(
+        sa.select(TouchpointEvent.event_id, Invitation.id, Invitation.status, Invitation.reason)
+        .outerjoin(Invitation, Invitation.event_id == TouchpointEvent.id)
+        .where(TouchpointEvent.event_id.in_(ids))
+    )
+    return {row[0]: IngestResult(row[0], "duplicate", row[1], row[2], row[3]) for row in rows}
+
+
+def _insert_events(
+    session: Session,
+    events: list[EventIn],
+    touchpoints: dict[str, Touchpoint],
+    customers: dict[str, StoredCustomer],
+    now: datetime,
+    api_key_id: int | None,
+) -> dict[str, IngestResult]:
+    """Insert the events, then an invitation for each one this request stored."""
+    if not events:
+        return {}
+    rows = [
+        {
+            "event_id": e.event_id,
+            "touchpoint_id": touchpoints[e.touchpoint].id,
+            "customer_id": customers[e.customer.external_id].id,
+            "api_key_id": api_key_id,
+            "occurred_at": e.occurred_at,
+            "received_at": now,
+            "attributes": e.attributes,
+        }
+        for e in events
+    ]
+    table = TouchpointEvent.__table__
+    inserted = dict(
+        session.execute(
+            dialect_insert(session, table)
+            .on_conflict_do_nothing(index_elements=[table.c.event_id])
+            .returning(table.c.event_id, table.c.id),
+            rows,
+        ).all()
+    )
+    if not inserted:
+        return {}
+    event_ids = {row_id: event_id for event_id, row_id in inserted.items()}
+    planned = {
+        e.event_id: _invitation(
+            e, touchpoints[e.touchpoint], customers[e.customer.external_id], now
+        )
+        | {"event_id": inserted[e.event_id]}
+        for e in events
+        if e.event_id in inserted
+    }
+    table = Invitation.__table__
+    returned = session.execute(
+        sa.insert(table).returning(table.c.event_id, table.c.id), list(planned.values())
+    )
+    stored = {}
+    for event_row_id, invitation_id in returned:
+        event_id = event_ids[event_row_id]
+        row = planned[event_id]
+        stored[event_id] = IngestResult(
+            event_id, "accepted", invitation_id, row["status"], row["reason"]
+        )
+    return stored
 
 
 def _invitation(
-    event: EventIn, touchpoint: Touchpoint, customer: Customer, now: datetime
-) -> Invitation:
+    event: EventIn, touchpoint: Touchpoint, customer: StoredCustomer, now: datetime
+) -> dict[str, Any]:
     """Schedule the ask, or record at once why it will not be made."""
     due = first_send_time(
         event.occurred_at,
@@ -148,23 +174,25 @@ def _invitation(
         touchpoint.send_at_local_time,
         customer.timezone,
     )
-    invitation = Invitation(
-        customer_id=customer.id,
-        touchpoint_id=touchpoint.id,
-        send_after=max(now, due),
-        expires_at=due + timedelta(days=touchpoint.expiry_days),
-    )
+    expires_at = due + timedelta(days=touchpoint.expiry_days)
+    status, reason = InvitationStatus.SCHEDULED, ""
     if touchpoint.segments is not None and customer.segment not in touchpoint.segments:
-        invitation.status, invitation.reason = InvitationStatus.SUPPRESSED, "segment not surveyed"
+        status, reason = InvitationStatus.SUPPRESSED, "segment not surveyed"
     elif not _sampled(event.event_id, touchpoint.sampling_rate):
-        rate = f"{touchpoint.sampling_rate:.0%}"
-        invitation.status, invitation.reason = InvitationStatus.SUPPRESSED, f"not sampled ({rate})"
-    elif invitation.expires_at <= now:
-        invitation.status = InvitationStatus.EXPIRED
-        invitation.reason = "event arrived after its survey window closed"
-    else:
-        invitation.status = InvitationStatus.SCHEDULED
-    return invitation
+        status, reason = (
+            InvitationStatus.SUPPRESSED,
+            f"not sampled ({touchpoint.sampling_rate:.0%})",
+        )
+    elif expires_at <= now:
+        status, reason = InvitationStatus.EXPIRED, "event arrived after its survey window closed"
+    return {
+        "customer_id": customer.id,
+        "touchpoint_id": touchpoint.id,
+        "send_after": max(now, due),
+        "expires_at": expires_at,
+        "status": status,
+        "reason": reason,
+    }
 
 
 def _sampled(event_id: str, rate: float) -> bool:
@@ -175,24 +203,44 @@ def _sampled(event_id: str, rate: float) -> bool:
     return bucket < rate
 
 
-def _upsert_customers(session: Session, incoming: list[CustomerIn]) -> dict[str, Customer]:
-    """The bank's latest view of each customer wins; history stays on the responses."""
-    wanted = {c.external_id: c for c in incoming}
-    found = {
-        c.external_id: c
-        for c in session.scalars(sa.select(Customer).where(Customer.external_id.in_(wanted)))
-    }
-    for external_id, data in wanted.items():
-        customer = found.get(external_id)
-        if customer is None:
-            customer = found[external_id] = Customer(external_id=external_id)
-            session.add(customer)
-        customer.email = data.email
-        customer.name = data.name
-        customer.locale = data.locale
-        customer.segment = data.segment
-        customer.timezone = data.timezone or customer.timezone or DEFAULT_TIMEZONE
-    session.flush()
+class StoredCustomer(NamedTuple):
+    id: int
+    segment: str
+    timezone: str
+
+
+def _upsert_customers(session: Session, incoming: list[CustomerIn]) -> dict[str, StoredCustomer]:
+    """The bank's latest view of each customer wins; history stays on the responses.
+
+    One upsert per kind of row, in external-id order so that two batches naming the same
+    customers lock them in the same order; a timezone not sent keeps the one on file.
+    """
+    wanted = sorted({c.external_id: c for c in incoming}.values(), key=lambda c: c.external_id)
+    table = Customer.__table__
+    found: dict[str, StoredCustomer] = {}
+    for with_timezone in (True, False):
+        rows = [
+            {
+                "external_id": c.external_id,
+                "email": c.email,
+                "name": c.name,
+                "locale": c.locale,
+                "segment": c.segment,
+                "timezone": c.timezone or DEFAULT_TIMEZONE,
+            }
+            for c in wanted
+            if bool(c.timezone) is with_timezone
+        ]
+        if not rows:
+            continue
+        insert = dialect_insert(session, table)
+        updated = ["email", "name", "locale", "segment"] + (["timezone"] if with_timezone else [])
+        statement = insert.on_conflict_do_update(
+            index_elements=[table.c.external_id],
+            set_={name: insert.excluded[name] for name in updated},
+        ).returning(table.c.external_id, table.c.id, table.c.segment, table.c.timezone)
+        for external_id, *stored in session.execute(statement, rows):
+            found[external_id] = StoredCustomer(*stored)
     return found
 
 
