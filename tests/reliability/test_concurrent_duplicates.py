@@ -59,3 +59,30 @@ def test_one_survey_answer_sent_twice_at_once_makes_one_response(app, client, se
     answers = at_once(client, "POST", url, data=form)
     assert sorted(a.status_code for a in answers) == [200, 409]
     assert count(session, Response) == 1
+
+
+def test_bank_systems_posting_at_once_are_all_stored_none_refused(client, session):
+    """Four systems, ten events each, all at once: on SQLite too, none answers 503."""
+    TouchpointFactory(code="branch_visit")
+    _key, secret = create_api_key(session, "core-banking")
+    session.commit()
+    barrier, answers = threading.Barrier(4), []
+
+    def system(number):
+        barrier.wait()
+        for n in range(10):
+            body = event(f"sys{number}-{n}")
+            body["customer"]["external_id"] = f"C{n % 3}"  # some customers shared
+            answers.append(
+                client.post(
+                    "/api/v1/events", json=body, headers={"Authorization": f"Bearer {secret}"}
+                ).status_code
+            )
+
+    threads = [threading.Thread(target=system, args=(number,)) for number in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert answers == [202] * 40
+    assert (count(session, TouchpointEvent), count(session, Invitation)) == (40, 40)
