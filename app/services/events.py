@@ -63,10 +63,10 @@ def ingest_events(
     """Store a batch; each event gets its own result, in order.
 
     Rows are written with a few multi-row statements, not the unit of work: a batch of a
-    thousand events is a handful of round trips. An event id stored by a concurrent request
-    meanwhile is skipped by ON CONFLICT DO NOTHING and answered as the duplicate it is.
+    thousand events is a handful of round trips, a new single event four. An event id already
+    stored (a retry, or a concurrent request a moment ago) is skipped by ON CONFLICT DO
+    NOTHING and answered, after one lookup for all such ids, as the duplicate it is.
     """
-    known = _known(session, {event.event_id for event in events})
     touchpoints = {
         t.code: t
         for t in session.scalars(
@@ -76,20 +76,19 @@ def ingest_events(
     }
     fresh: dict[str, EventIn] = {}
     for event in events:
-        if event.event_id not in known and event.touchpoint in touchpoints:
+        if event.touchpoint in touchpoints:
             fresh.setdefault(event.event_id, event)
     customers = _upsert_customers(session, [e.customer for e in fresh.values()])
     stored = _insert_events(session, list(fresh.values()), touchpoints, customers, now, api_key_id)
+    known = _known(session, {e.event_id for e in events if e.event_id not in stored})
     results = []
     for event in events:
-        if event.event_id in known:
-            results.append(known[event.event_id])
-        elif event.event_id in stored:
+        if event.event_id in stored:
             results.append(stored[event.event_id])
-        elif event.touchpoint not in touchpoints:
+        elif event.event_id in known:
+            results.append(known[event.event_id])
+        else:
             results.append(IngestResult(event.event_id, "rejected", reason="unknown touchpoint"))
-        else:  # stored by a concurrent request after this one looked
-            results.append(_recorded(session, event.event_id, "duplicate"))
     first = set()
     for index, result in enumerate(results):
         if result.status == "accepted" and result.event_id in first:
@@ -99,6 +98,8 @@ def ingest_events(
 
 
 def _known(session: Session, ids: set[str]) -> dict[str, IngestResult]:
+    if not ids:
+        return {}
     rows = session.execute(
         sa.select(TouchpointEvent.event_id, Invitation.id, Invitation.status, Invitation.reason)
         .outerjoin(Invitation, Invitation.event_id == TouchpointEvent.id)
@@ -246,16 +247,5 @@ def _upsert_customers(session: Session, incoming: list[CustomerIn]) -> dict[str,
 
 def event_status(session: Session, event_id: str) -> IngestResult | None:
     """What became of an event, for the API: its invitation's status and reason."""
-    result = _recorded(session, event_id, "accepted")
-    return None if result.status == "rejected" else result
-
-
-def _recorded(session: Session, event_id: str, status: str) -> IngestResult:
-    row = session.execute(
-        sa.select(Invitation.id, Invitation.status, Invitation.reason)
-        .join(TouchpointEvent, Invitation.event_id == TouchpointEvent.id)
-        .where(TouchpointEvent.event_id == event_id)
-    ).first()
-    if row is None:
-        return IngestResult(event_id, "rejected", reason="could not be stored; send it again")
-    return IngestResult(event_id, status, row[0], row[1], row[2])
+    known = _known(session, {event_id}).get(event_id)
+    return None if known is None else replace(known, status="accepted")
