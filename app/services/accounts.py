@@ -111,11 +111,15 @@ def api_keys(session: Session) -> list[ApiKey]:
     return list(session.scalars(sa.select(ApiKey).order_by(ApiKey.name)))
 
 
+# Built once: every API request runs it.
+LIVE_KEY = sa.select(ApiKey).where(
+    ApiKey.key_hash == sa.bindparam("key_hash"), ApiKey.revoked_at.is_(None)
+)
+
+
 def api_key_for(session: Session, secret: str, *, now: datetime) -> ApiKey | None:
     """The live key for a presented secret, noting its use."""
-    key = session.scalar(
-        sa.select(ApiKey).where(ApiKey.key_hash == _digest(secret), ApiKey.revoked_at.is_(None))
-    )
+    key = session.scalar(LIVE_KEY, {"key_hash": _digest(secret)})
     if key is not None and (key.last_used_at is None or now - key.last_used_at > USE_RESOLUTION):
         key.last_used_at = now  # to the minute: not one extra write per API request
     return key

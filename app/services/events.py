@@ -1,12 +1,14 @@
 """Ingesting touchpoint events from bank systems: idempotent on the bank's event id.
 
-A batch is stored in one pass (one query for known ids, one for touchpoints, then multi-row
-upserts and inserts for customers, events and invitations), which is what makes thousands of
-events a second possible.
+A batch is stored in one pass (one query each for touchpoints and customers, then multi-row
+inserts for new or changed customers, events and invitations), which is what makes thousands
+of events a second possible. Statements are built once and bound per call: building them
+cost more than running them.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -18,8 +20,56 @@ from sqlalchemy.orm import Session
 
 from app.models import Customer, Invitation, InvitationStatus, Touchpoint, TouchpointEvent
 from app.models.customer import DEFAULT_TIMEZONE
-from app.services.upsert import dialect_insert
+from app.services.upsert import dialect_of, insert_for
 from workflows.throttling import first_send_time
+
+_touchpoint = Touchpoint.__table__.c
+_event = TouchpointEvent.__table__
+_invitation = Invitation.__table__
+_customer = Customer.__table__
+ACTIVE_TOUCHPOINTS = sa.select(Touchpoint.__table__).where(
+    _touchpoint.code.in_(sa.bindparam("codes", expanding=True)), _touchpoint.active
+)
+CUSTOMERS = sa.select(_customer).where(
+    _customer.c.external_id.in_(sa.bindparam("ids", expanding=True))
+)
+KNOWN = (
+    sa.select(_event.c.event_id, _invitation.c.id, _invitation.c.status, _invitation.c.reason)
+    .select_from(_event.outerjoin(_invitation, _invitation.c.event_id == _event.c.id))
+    .where(_event.c.event_id.in_(sa.bindparam("ids", expanding=True)))
+)
+INSERT_INVITATIONS = sa.insert(_invitation).returning(_invitation.c.event_id, _invitation.c.id)
+CUSTOMER_DETAILS = ("email", "name", "locale", "segment")
+
+
+class Writes(NamedTuple):
+    """One dialect's ON CONFLICT statements."""
+
+    insert_events: Any
+    upsert_customers: Any  # the timezone sent replaces the one on file
+    upsert_customers_keep_timezone: Any
+
+
+@functools.cache
+def writes_for(dialect: str) -> Writes:
+    events = insert_for(dialect, _event)
+    customers = insert_for(dialect, _customer)
+
+    def upsert(columns: tuple[str, ...]) -> Any:
+        return customers.on_conflict_do_update(
+            index_elements=[_customer.c.external_id],
+            set_={name: customers.excluded[name] for name in columns},
+        ).returning(
+            _customer.c.external_id, _customer.c.id, _customer.c.segment, _customer.c.timezone
+        )
+
+    return Writes(
+        insert_events=events.on_conflict_do_nothing(index_elements=[_event.c.event_id]).returning(
+            _event.c.event_id, _event.c.id
+        ),
+        upsert_customers=upsert((*CUSTOMER_DETAILS, "timezone")),
+        upsert_customers_keep_timezone=upsert(CUSTOMER_DETAILS),
+    )
 
 
 @dataclass(frozen=True)
@@ -62,24 +112,21 @@ def ingest_events(
 ) -> list[IngestResult]:
     """Store a batch; each event gets its own result, in order.
 
-    Rows are written with a few multi-row statements, not the unit of work: a batch of a
-    thousand events is a handful of round trips, a new single event four. An event id already
-    stored (a retry, or a concurrent request a moment ago) is skipped by ON CONFLICT DO
-    NOTHING and answered, after one lookup for all such ids, as the duplicate it is.
+    A new event from a known customer is four statements, two of them writes. An event id
+    already stored (a retry, or a concurrent request a moment ago) is skipped by ON CONFLICT
+    DO NOTHING and answered, after one lookup for all such ids, as the duplicate it is.
     """
-    touchpoints = {
-        t.code: t
-        for t in session.scalars(
-            sa.select(Touchpoint).where(Touchpoint.code.in_({e.touchpoint for e in events}))
-        )
-        if t.active
-    }
+    writes = writes_for(dialect_of(session))
+    codes = list({e.touchpoint for e in events})
+    touchpoints = {t.code: t for t in session.execute(ACTIVE_TOUCHPOINTS, {"codes": codes})}
     fresh: dict[str, EventIn] = {}
     for event in events:
         if event.touchpoint in touchpoints:
             fresh.setdefault(event.event_id, event)
-    customers = _upsert_customers(session, [e.customer for e in fresh.values()])
-    stored = _insert_events(session, list(fresh.values()), touchpoints, customers, now, api_key_id)
+    customers = _customers(session, writes, [e.customer for e in fresh.values()])
+    stored = _insert_events(
+        session, writes, list(fresh.values()), touchpoints, customers, now, api_key_id
+    )
     known = _known(session, {e.event_id for e in events if e.event_id not in stored})
     results = []
     for event in events:
@@ -100,18 +147,15 @@ def ingest_events(
 def _known(session: Session, ids: set[str]) -> dict[str, IngestResult]:
     if not ids:
         return {}
-    rows = session.execute(
-        sa.select(TouchpointEvent.event_id, Invitation.id, Invitation.status, Invitation.reason)
-        .outerjoin(Invitation, Invitation.event_id == TouchpointEvent.id)
-        .where(TouchpointEvent.event_id.in_(ids))
-    )
+    rows = session.execute(KNOWN, {"ids": list(ids)})
     return {row[0]: IngestResult(row[0], "duplicate", row[1], row[2], row[3]) for row in rows}
 
 
 def _insert_events(
     session: Session,
+    writes: Writes,
     events: list[EventIn],
-    touchpoints: dict[str, Touchpoint],
+    touchpoints: dict[str, sa.Row[Any]],
     customers: dict[str, StoredCustomer],
     now: datetime,
     api_key_id: int | None,
@@ -131,15 +175,7 @@ def _insert_events(
         }
         for e in events
     ]
-    table = TouchpointEvent.__table__
-    inserted = dict(
-        session.execute(
-            dialect_insert(session, table)
-            .on_conflict_do_nothing(index_elements=[table.c.event_id])
-            .returning(table.c.event_id, table.c.id),
-            rows,
-        ).all()
-    )
+    inserted = dict(session.execute(writes.insert_events, rows).all())
     if not inserted:
         return {}
     event_ids = {row_id: event_id for event_id, row_id in inserted.items()}
@@ -151,12 +187,8 @@ def _insert_events(
         for e in events
         if e.event_id in inserted
     }
-    table = Invitation.__table__
-    returned = session.execute(
-        sa.insert(table).returning(table.c.event_id, table.c.id), list(planned.values())
-    )
     stored = {}
-    for event_row_id, invitation_id in returned:
+    for event_row_id, invitation_id in session.execute(INSERT_INVITATIONS, list(planned.values())):
         event_id = event_ids[event_row_id]
         row = planned[event_id]
         stored[event_id] = IngestResult(
@@ -166,7 +198,7 @@ def _insert_events(
 
 
 def _invitation(
-    event: EventIn, touchpoint: Touchpoint, customer: StoredCustomer, now: datetime
+    event: EventIn, touchpoint: sa.Row[Any], customer: StoredCustomer, now: datetime
 ) -> dict[str, Any]:
     """Schedule the ask, or record at once why it will not be made."""
     due = first_send_time(
@@ -210,39 +242,53 @@ class StoredCustomer(NamedTuple):
     timezone: str
 
 
-def _upsert_customers(session: Session, incoming: list[CustomerIn]) -> dict[str, StoredCustomer]:
+def _customers(
+    session: Session, writes: Writes, incoming: list[CustomerIn]
+) -> dict[str, StoredCustomer]:
     """The bank's latest view of each customer wins; history stays on the responses.
 
-    One upsert per kind of row, in external-id order so that two batches naming the same
-    customers lock them in the same order; a timezone not sent keeps the one on file.
+    Customers are read first and only new or changed ones written, so the usual event, from
+    a customer the bank has sent before, writes no customer row. Writes go in external-id
+    order, so two batches naming the same customers lock them in the same order; a timezone
+    not sent keeps the one on file.
     """
-    wanted = sorted({c.external_id: c for c in incoming}.values(), key=lambda c: c.external_id)
-    table = Customer.__table__
-    found: dict[str, StoredCustomer] = {}
-    for with_timezone in (True, False):
-        rows = [
-            {
-                "external_id": c.external_id,
-                "email": c.email,
-                "name": c.name,
-                "locale": c.locale,
-                "segment": c.segment,
-                "timezone": c.timezone or DEFAULT_TIMEZONE,
-            }
-            for c in wanted
-            if bool(c.timezone) is with_timezone
-        ]
-        if not rows:
-            continue
-        insert = dialect_insert(session, table)
-        updated = ["email", "name", "locale", "segment"] + (["timezone"] if with_timezone else [])
-        statement = insert.on_conflict_do_update(
-            index_elements=[table.c.external_id],
-            set_={name: insert.excluded[name] for name in updated},
-        ).returning(table.c.external_id, table.c.id, table.c.segment, table.c.timezone)
-        for external_id, *stored in session.execute(statement, rows):
-            found[external_id] = StoredCustomer(*stored)
+    wanted = {c.external_id: c for c in incoming}
+    if not wanted:
+        return {}
+    on_file = {row.external_id: row for row in session.execute(CUSTOMERS, {"ids": list(wanted)})}
+    found = {
+        external_id: StoredCustomer(row.id, row.segment, row.timezone)
+        for external_id, row in on_file.items()
+    }
+    changed = sorted(
+        (c for c in wanted.values() if _differs(c, on_file.get(c.external_id))),
+        key=lambda c: c.external_id,
+    )
+    for statement, group in (
+        (writes.upsert_customers, [c for c in changed if c.timezone]),
+        (writes.upsert_customers_keep_timezone, [c for c in changed if not c.timezone]),
+    ):
+        if group:
+            rows = [_customer_row(c) for c in group]
+            for external_id, *stored in session.execute(statement, rows):
+                found[external_id] = StoredCustomer(*stored)
     return found
+
+
+def _differs(incoming: CustomerIn, on_file: sa.Row[Any] | None) -> bool:
+    if on_file is None:
+        return True
+    if incoming.timezone and incoming.timezone != on_file.timezone:
+        return True
+    return any(getattr(incoming, name) != getattr(on_file, name) for name in CUSTOMER_DETAILS)
+
+
+def _customer_row(customer: CustomerIn) -> dict[str, Any]:
+    row = {name: getattr(customer, name) for name in CUSTOMER_DETAILS}
+    return row | {
+        "external_id": customer.external_id,
+        "timezone": customer.timezone or DEFAULT_TIMEZONE,
+    }
 
 
 def event_status(session: Session, event_id: str) -> IngestResult | None:

@@ -218,3 +218,21 @@ def test_the_openapi_document_describes_every_api_route(app, client):
     }
     routes = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
     assert routes == documented
+
+
+def test_the_banks_latest_view_of_a_customer_wins_and_an_unsent_timezone_is_kept(bank, session):
+    bank.post(event())
+    moved = {"external_id": "CUST-1", "email": "mei@new.example.com", "segment": "mass"}
+    assert bank.post(event(event_id="evt-1002", customer=moved)).status_code == 202
+    assert bank.post(event(event_id="evt-1003", customer=moved)).status_code == 202
+    session.expire_all()
+    customer = session.scalars(sa.select(Customer)).one()
+    assert (customer.email, customer.segment, customer.timezone) == (
+        "mei@new.example.com",
+        "mass",
+        "Asia/Shanghai",
+    )
+    travelling = moved | {"timezone": "Europe/London"}
+    bank.post(event(event_id="evt-1004", customer=travelling))
+    session.expire_all()
+    assert session.scalars(sa.select(Customer.timezone)).one() == "Europe/London"
