@@ -9,6 +9,7 @@ text PostgreSQL cannot store (NUL, lone surrogates) 400.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -69,9 +70,9 @@ def json_body() -> dict[str, Any]:
         raise _too_deep() from error
     except ValueError as error:
         raise BodyRejected(400, "invalid_json", f"The body is not valid JSON: {error}.") from error
-    _check_values(body)
     if not isinstance(body, dict):
         raise BodyRejected(400, "bad_request", "The body must be a JSON object.")
+    _check_values(body, text)
     return body
 
 
@@ -83,24 +84,40 @@ def _too_deep() -> BodyRejected:
     return BodyRejected(400, "too_deep", f"The JSON nests deeper than {MAX_JSON_DEPTH} levels.")
 
 
-def _check_values(body: Any) -> None:
-    """Depth and storable text, walked without recursion (the body may be adversarial)."""
-    stack: list[tuple[Any, int]] = [(body, 1)]
+def _check_values(body: dict[str, Any], text: str) -> None:
+    """Depth and storable text, walked without recursion (the body may be adversarial).
+
+    Decoded UTF-8 holds neither NUL nor lone surrogates, and json.loads refuses raw control
+    characters, so a string can only be unstorable through a \\u escape: strings are walked
+    only when the text has such an escape, and otherwise just the containers, for depth.
+    """
+    if _UNSTORABLE_ESCAPE.search(text):
+        _check_strings(body)
+    stack: list[tuple[dict[str, Any] | list[Any], int]] = [(body, 1)]
     while stack:
         value, depth = stack.pop()
-        if isinstance(value, dict):
-            stack.extend((key, depth) for key in value)
-            children: Any = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            if isinstance(value, str) and not _storable(value):
-                message = "Text may not contain NUL characters or unpaired surrogates."
-                raise BodyRejected(400, "invalid_text", message)
-            continue
+        children = value.values() if isinstance(value, dict) else value
         if depth >= MAX_JSON_DEPTH and children:
             raise _too_deep()
-        stack.extend((child, depth + 1) for child in children)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+
+
+# \u0000, or a UTF-16 surrogate (D800-DFFF), in either case.
+_UNSTORABLE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def _check_strings(body: Any) -> None:
+    stack = [body]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and not _storable(value):
+            message = "Text may not contain NUL characters or unpaired surrogates."
+            raise BodyRejected(400, "invalid_text", message)
 
 
 def _storable(text: str) -> bool:

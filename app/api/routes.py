@@ -49,7 +49,7 @@ def post_event() -> Any:
         fields = [FieldError(field="touchpoint", message=f"unknown touchpoint {event.touchpoint}")]
         return error_reply(422, "invalid", "Unknown touchpoint.", fields)
     db.session.commit()
-    return reply(EventResult(**asdict(result)), 202)
+    return reply(EventResult(**vars(result)), 202)
 
 
 @bp.post("/events:batch")
@@ -75,7 +75,7 @@ def post_events_batch() -> Any:
             results.append(EventResult(event_id=event_id, status="invalid", fields=fields))
     stored = iter(ingest_events(db.session, valid, now=utcnow(), api_key_id=g.api_key.id))
     db.session.commit()
-    answered = [item or EventResult(**asdict(next(stored))) for item in results]
+    answered = [item or EventResult(**vars(next(stored))) for item in results]
     counts = {s: sum(r.status == s for r in answered) for s in ("accepted", "duplicate")}
     counts |= {s: sum(r.status == s for r in answered) for s in ("rejected", "invalid")}
     return reply(BatchResult(results=answered, **counts), 200)
@@ -88,7 +88,7 @@ def get_event(event_id: str) -> Any:
     result = event_status(db.session, event_id)
     if result is None:
         return error_reply(404, "not_found", "No event with this id.")
-    return reply(EventResult(**asdict(result)))
+    return reply(EventResult(**vars(result)))
 
 
 def _metrics_filter(model: type[MetricsQuery]) -> tuple[Any, ReportFilter | None, Any]:

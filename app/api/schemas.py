@@ -6,18 +6,20 @@ what the endpoints accept and answer.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, validate_email
 from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     ValidationError,
+    WithJsonSchema,
 )
 
 from app.services.events import CustomerIn, EventIn
@@ -33,6 +35,35 @@ def _known_zone(name: str) -> str:
 
 _ZONES = available_timezones()
 
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PLAIN_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}")
+
+
+def email_address(value: str) -> str:
+    """An address as email-validator checks and normalises it (the domain in lower case).
+
+    The usual plain ASCII address is recognised by a pattern at a tenth of the cost, which a
+    batch of a thousand events notices; anything else (internationalised, IDNA, special-use
+    domains such as .test) goes to email-validator itself. A test holds the two in agreement.
+    """
+    local, _, domain = value.rpartition("@")
+    domain = domain.lower()
+    if (
+        len(value) <= 254
+        and len(local) <= 64
+        and "xn--" not in domain
+        and domain.rpartition(".")[2] not in SPECIAL_USE_DOMAIN_NAMES
+        and _PLAIN_EMAIL.fullmatch(value)
+    ):
+        return f"{local}@{domain}"
+    return validate_email(value, check_deliverability=False).normalized
+
+
+Email = Annotated[
+    str, AfterValidator(email_address), WithJsonSchema({"type": "string", "format": "email"})
+]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -40,7 +71,7 @@ class _Strict(BaseModel):
 
 class CustomerPayload(_Strict):
     external_id: str = Field(min_length=1, max_length=80)
-    email: EmailStr | None = None
+    email: Email | None = None
     name: str = Field(default="", max_length=200)
     locale: Literal["en", "zh-CN"] = "en"
     segment: Literal["mass", "private", "vip", "business"] = "mass"

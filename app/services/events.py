@@ -20,52 +20,89 @@ from sqlalchemy.orm import Session
 
 from app.models import Customer, Invitation, InvitationStatus, Touchpoint, TouchpointEvent
 from app.models.customer import DEFAULT_TIMEZONE
-from app.services.upsert import dialect_of, insert_for
+from app.services.bulk import Bulk, bulk_for
+from app.services.upsert import dialect_of
 from workflows.throttling import first_send_time
 
 _touchpoint = Touchpoint.__table__.c
-_event = TouchpointEvent.__table__
-_invitation = Invitation.__table__
-_customer = Customer.__table__
+event_table = TouchpointEvent.__table__
+invitation_table = Invitation.__table__
+customer_table = Customer.__table__
 ACTIVE_TOUCHPOINTS = sa.select(Touchpoint.__table__).where(
     _touchpoint.code.in_(sa.bindparam("codes", expanding=True)), _touchpoint.active
 )
-CUSTOMERS = sa.select(_customer).where(
-    _customer.c.external_id.in_(sa.bindparam("ids", expanding=True))
-)
-KNOWN = (
-    sa.select(_event.c.event_id, _invitation.c.id, _invitation.c.status, _invitation.c.reason)
-    .select_from(_event.outerjoin(_invitation, _invitation.c.event_id == _event.c.id))
-    .where(_event.c.event_id.in_(sa.bindparam("ids", expanding=True)))
-)
-INSERT_INVITATIONS = sa.insert(_invitation).returning(_invitation.c.event_id, _invitation.c.id)
 CUSTOMER_DETAILS = ("email", "name", "locale", "segment")
+EVENT_COLUMNS = (
+    "event_id",
+    "touchpoint_id",
+    "customer_id",
+    "api_key_id",
+    "occurred_at",
+    "received_at",
+    "attributes",
+)
+INVITATION_COLUMNS = (
+    "event_id",
+    "customer_id",
+    "touchpoint_id",
+    "send_after",
+    "expires_at",
+    "status",
+    "reason",
+)
 
 
-class Writes(NamedTuple):
-    """One dialect's ON CONFLICT statements."""
+class Statements(NamedTuple):
+    """One dialect's statements, built once (building them cost more than running them)."""
 
-    insert_events: Any
+    bulk: Bulk
+    customers: Any
+    known: Any
+    insert_events: Any  # an id already stored is skipped
+    insert_invitations: Any
     upsert_customers: Any  # the timezone sent replaces the one on file
     upsert_customers_keep_timezone: Any
 
 
 @functools.cache
-def writes_for(dialect: str) -> Writes:
-    events = insert_for(dialect, _event)
-    customers = insert_for(dialect, _customer)
+def statements_for(dialect: str) -> Statements:
+    bulk = bulk_for(dialect)
+    events = bulk.insert(event_table, EVENT_COLUMNS)
+    customers = bulk.insert(customer_table, (*CUSTOMER_DETAILS, "external_id", "timezone"))
 
     def upsert(columns: tuple[str, ...]) -> Any:
         return customers.on_conflict_do_update(
-            index_elements=[_customer.c.external_id],
+            index_elements=[customer_table.c.external_id],
             set_={name: customers.excluded[name] for name in columns},
         ).returning(
-            _customer.c.external_id, _customer.c.id, _customer.c.segment, _customer.c.timezone
+            customer_table.c.external_id,
+            customer_table.c.id,
+            customer_table.c.segment,
+            customer_table.c.timezone,
         )
 
-    return Writes(
-        insert_events=events.on_conflict_do_nothing(index_elements=[_event.c.event_id]).returning(
-            _event.c.event_id, _event.c.id
+    return Statements(
+        bulk=bulk,
+        customers=sa.select(customer_table).where(bulk.one_of(customer_table.c.external_id, "ids")),
+        known=(
+            sa.select(
+                event_table.c.event_id,
+                invitation_table.c.id,
+                invitation_table.c.status,
+                invitation_table.c.reason,
+            )
+            .select_from(
+                event_table.outerjoin(
+                    invitation_table, invitation_table.c.event_id == event_table.c.id
+                )
+            )
+            .where(bulk.one_of(event_table.c.event_id, "ids"))
+        ),
+        insert_events=events.on_conflict_do_nothing(
+            index_elements=[event_table.c.event_id]
+        ).returning(event_table.c.event_id, event_table.c.id),
+        insert_invitations=bulk.insert(invitation_table, INVITATION_COLUMNS).returning(
+            invitation_table.c.event_id, invitation_table.c.id
         ),
         upsert_customers=upsert((*CUSTOMER_DETAILS, "timezone")),
         upsert_customers_keep_timezone=upsert(CUSTOMER_DETAILS),
@@ -116,18 +153,18 @@ def ingest_events(
     already stored (a retry, or a concurrent request a moment ago) is skipped by ON CONFLICT
     DO NOTHING and answered, after one lookup for all such ids, as the duplicate it is.
     """
-    writes = writes_for(dialect_of(session))
+    statements = statements_for(dialect_of(session))
     codes = list({e.touchpoint for e in events})
     touchpoints = {t.code: t for t in session.execute(ACTIVE_TOUCHPOINTS, {"codes": codes})}
     fresh: dict[str, EventIn] = {}
     for event in events:
         if event.touchpoint in touchpoints:
             fresh.setdefault(event.event_id, event)
-    customers = _customers(session, writes, [e.customer for e in fresh.values()])
+    customers = _customers(session, statements, [e.customer for e in fresh.values()])
     stored = _insert_events(
-        session, writes, list(fresh.values()), touchpoints, customers, now, api_key_id
+        session, statements, list(fresh.values()), touchpoints, customers, now, api_key_id
     )
-    known = _known(session, {e.event_id for e in events if e.event_id not in stored})
+    known = _known(session, statements, {e.event_id for e in events if e.event_id not in stored})
     results = []
     for event in events:
         if event.event_id in stored:
@@ -144,16 +181,16 @@ def ingest_events(
     return results
 
 
-def _known(session: Session, ids: set[str]) -> dict[str, IngestResult]:
+def _known(session: Session, statements: Statements, ids: set[str]) -> dict[str, IngestResult]:
     if not ids:
         return {}
-    rows = session.execute(KNOWN, {"ids": list(ids)})
+    rows = session.execute(statements.known, {"ids": list(ids)})
     return {row[0]: IngestResult(row[0], "duplicate", row[1], row[2], row[3]) for row in rows}
 
 
 def _insert_events(
     session: Session,
-    writes: Writes,
+    statements: Statements,
     events: list[EventIn],
     touchpoints: dict[str, sa.Row[Any]],
     customers: dict[str, StoredCustomer],
@@ -175,7 +212,8 @@ def _insert_events(
         }
         for e in events
     ]
-    inserted = dict(session.execute(writes.insert_events, rows).all())
+    bulk = statements.bulk
+    inserted = dict(session.execute(statements.insert_events, bulk.params(rows)).all())
     if not inserted:
         return {}
     event_ids = {row_id: event_id for event_id, row_id in inserted.items()}
@@ -188,7 +226,8 @@ def _insert_events(
         if e.event_id in inserted
     }
     stored = {}
-    for event_row_id, invitation_id in session.execute(INSERT_INVITATIONS, list(planned.values())):
+    invitations = bulk.params(list(planned.values()))
+    for event_row_id, invitation_id in session.execute(statements.insert_invitations, invitations):
         event_id = event_ids[event_row_id]
         row = planned[event_id]
         stored[event_id] = IngestResult(
@@ -243,7 +282,7 @@ class StoredCustomer(NamedTuple):
 
 
 def _customers(
-    session: Session, writes: Writes, incoming: list[CustomerIn]
+    session: Session, statements: Statements, incoming: list[CustomerIn]
 ) -> dict[str, StoredCustomer]:
     """The bank's latest view of each customer wins; history stays on the responses.
 
@@ -255,7 +294,9 @@ def _customers(
     wanted = {c.external_id: c for c in incoming}
     if not wanted:
         return {}
-    on_file = {row.external_id: row for row in session.execute(CUSTOMERS, {"ids": list(wanted)})}
+    on_file = {
+        row.external_id: row for row in session.execute(statements.customers, {"ids": list(wanted)})
+    }
     found = {
         external_id: StoredCustomer(row.id, row.segment, row.timezone)
         for external_id, row in on_file.items()
@@ -265,11 +306,11 @@ def _customers(
         key=lambda c: c.external_id,
     )
     for statement, group in (
-        (writes.upsert_customers, [c for c in changed if c.timezone]),
-        (writes.upsert_customers_keep_timezone, [c for c in changed if not c.timezone]),
+        (statements.upsert_customers, [c for c in changed if c.timezone]),
+        (statements.upsert_customers_keep_timezone, [c for c in changed if not c.timezone]),
     ):
         if group:
-            rows = [_customer_row(c) for c in group]
+            rows = statements.bulk.params([_customer_row(c) for c in group])
             for external_id, *stored in session.execute(statement, rows):
                 found[external_id] = StoredCustomer(*stored)
     return found
@@ -293,5 +334,6 @@ def _customer_row(customer: CustomerIn) -> dict[str, Any]:
 
 def event_status(session: Session, event_id: str) -> IngestResult | None:
     """What became of an event, for the API: its invitation's status and reason."""
-    known = _known(session, {event_id}).get(event_id)
+    statements = statements_for(dialect_of(session))
+    known = _known(session, statements, {event_id}).get(event_id)
     return None if known is None else replace(known, status="accepted")

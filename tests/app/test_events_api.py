@@ -65,6 +65,8 @@ def test_an_event_is_accepted_and_schedules_an_invitation(bank, session):
     assert (body["status"], body["invitation_status"]) == ("accepted", "scheduled")
     invitation = session.get(Invitation, body["invitation_id"])
     assert invitation.customer.locale == "zh_CN" and invitation.customer.segment == "vip"
+    assert invitation.event.attributes == {"branch": "Central"}
+    assert invitation.expires_at - invitation.send_after == timedelta(days=14)
 
 
 def test_a_repeated_event_id_is_a_duplicate_and_creates_nothing(bank, session):
