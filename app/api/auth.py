@@ -10,12 +10,12 @@ from flask import g, jsonify, request
 from flask_login import current_user
 
 from app.extensions import csrf, db
-from app.models import ApiKey, utcnow
+from app.models import utcnow
 from app.services import audit
-from app.services.accounts import api_key_for
+from app.services.accounts import LiveKey, api_key_for
 
 
-def _bearer_key() -> ApiKey | None:
+def _bearer_key() -> LiveKey | None:
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None

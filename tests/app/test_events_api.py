@@ -6,8 +6,8 @@ from typing import ClassVar
 import pytest
 import sqlalchemy as sa
 
-from app.models import Customer, Invitation, TouchpointEvent, utcnow
-from app.services.accounts import create_api_key, revoke_api_key
+from app.models import ApiKey, Customer, Invitation, TouchpointEvent, utcnow
+from app.services.accounts import api_key_for, create_api_key, revoke_api_key
 from tests.app.openapi_check import assert_matches_openapi
 from tests.factories import TouchpointFactory
 
@@ -238,3 +238,17 @@ def test_the_banks_latest_view_of_a_customer_wins_and_an_unsent_timezone_is_kept
     bank.post(event(event_id="evt-1004", customer=travelling))
     session.expire_all()
     assert session.scalars(sa.select(Customer.timezone)).one() == "Europe/London"
+
+
+def test_a_keys_last_use_is_kept_to_the_minute_without_a_write_per_request(session):
+    _key, secret = create_api_key(session, "core-banking")
+    session.commit()
+    start = utcnow()
+    assert api_key_for(session, secret, now=start).name == "core-banking"
+    api_key_for(session, secret, now=start + timedelta(seconds=30))
+    session.commit()
+    assert session.scalar(sa.select(ApiKey.last_used_at)) == start
+    api_key_for(session, secret, now=start + timedelta(minutes=2))
+    session.commit()
+    assert session.scalar(sa.select(ApiKey.last_used_at)) == start + timedelta(minutes=2)
+    assert api_key_for(session, "tl_wrong", now=start) is None
