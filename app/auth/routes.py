@@ -64,14 +64,15 @@ def forgot_password() -> Any:
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
         return render_template("auth/forgot.html", form=form)
-    allowed = password_reset.request_reset(
-        db.session,
-        form.email.data,
-        ip=request.remote_addr or "unknown",
-        policy=ResetPolicy.from_settings(current_app.config),
-        now=utcnow(),
-    )
-    db.session.commit()
+    with password_reset.taking_at_least(current_app.config["PASSWORD_RESET_MIN_SECONDS"]):
+        allowed = password_reset.request_reset(
+            db.session,
+            form.email.data,
+            ip=request.remote_addr or "unknown",
+            policy=ResetPolicy.from_settings(current_app.config),
+            now=utcnow(),
+        )
+        db.session.commit()
     if not allowed:
         flash(_("Too many requests. Try again later."), "error")
         return render_template("auth/forgot.html", form=form), 429

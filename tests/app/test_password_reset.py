@@ -3,6 +3,7 @@ a new password that ends old sessions, clears the lockout and is audited."""
 
 import logging
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -333,3 +334,19 @@ def test_a_deactivated_account_cannot_use_its_link(client, session):
     session.commit()
     assert set_new(client, link_for(session, user)).status_code == 404
     assert check_password_hash(password_of(session, user), PASSWORD)
+
+
+def test_a_real_account_and_an_unknown_email_take_the_same_time(app, client, session):
+    """Both answers wait for the floor, far above the few milliseconds a real account adds."""
+    user = UserFactory()
+    session.commit()
+    app.config["PASSWORD_RESET_MIN_SECONDS"] = 0.3
+    try:
+        for email in (user.email, UNKNOWN):
+            token = csrf_token(client.get("/auth/forgot").get_data(as_text=True))
+            started = time.monotonic()
+            client.post("/auth/forgot", data={"email": email, "csrf_token": token})
+            assert time.monotonic() - started >= 0.3, email
+    finally:
+        app.config["PASSWORD_RESET_MIN_SECONDS"] = 0
+    assert len(outbox(session, kind="password_reset")) == 1
