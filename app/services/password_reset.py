@@ -1,10 +1,11 @@
 """Staff password reset by e-mail, which never tells whether an account exists.
 
-A request is counted against the typed e-mail and the IP whoever it names, and answered the
-same way; only for an active account is a link queued in the outbox, in the same transaction.
-The link carries 256 random bits and the database keeps only their SHA-256 (like survey links
-and API keys), so a copy of the database opens no account. A link works once, for a limited
-time, and only while it is the account's newest and the password has not changed since.
+Every request counts against the typed e-mail and the IP, whether or not an account has that
+e-mail, and gets the same answer; only for an active account is a link queued in the outbox,
+in the same transaction. The link carries 256 random bits and the reset table keeps only their
+SHA-256 (like survey links and API keys); the e-mail in the outbox holds it in clear (see
+SECURITY.md). A link works once, for a limited time, and only while it is the account's newest
+and the password has not changed since.
 """
 
 from __future__ import annotations
