@@ -135,6 +135,20 @@ class Config:
         self.LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
         self.LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
         self.LOGIN_IP_MAX_FAILURES = int(os.environ.get("LOGIN_IP_MAX_FAILURES", "30"))
+        # Password reset links work this long; an e-mail (known or not) may ask for one
+        # PASSWORD_RESET_MAX_PER_EMAIL times and an IP PASSWORD_RESET_MAX_PER_IP times per
+        # PASSWORD_RESET_WINDOW_MINUTES, then waits as long.
+        self.PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "30"))
+        self.PASSWORD_RESET_MAX_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_MAX_PER_EMAIL", "3"))
+        self.PASSWORD_RESET_MAX_PER_IP = int(os.environ.get("PASSWORD_RESET_MAX_PER_IP", "20"))
+        self.PASSWORD_RESET_WINDOW_MINUTES = int(
+            os.environ.get("PASSWORD_RESET_WINDOW_MINUTES", "60")
+        )
+        # Every reset request takes at least this long, so a real account's extra work (about
+        # 6-8 ms here) does not show; keep it well above the slowest real request.
+        self.PASSWORD_RESET_MIN_SECONDS = float(
+            os.environ.get("PASSWORD_RESET_MIN_SECONDS", "0.25")
+        )
         # Unknown or forged survey links from one IP before it is refused for a while.
         self.SURVEY_LINK_MAX_FAILURES = int(os.environ.get("SURVEY_LINK_MAX_FAILURES", "20"))
         self.SURVEY_LINK_BLOCK_MINUTES = int(os.environ.get("SURVEY_LINK_BLOCK_MINUTES", "10"))

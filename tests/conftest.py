@@ -76,6 +76,8 @@ def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "CONTACT_POLICY": ContactPolicy(quiet_start=time(0, 0), quiet_end=time(0, 0)),
         # Timeline entries notify at once; the settling wait has a test of its own.
         "NOTIFY_SETTLE_SECONDS": 0,
+        # Reset requests answer at once; the time floor has a test of its own.
+        "PASSWORD_RESET_MIN_SECONDS": 0,
         **overrides,
     }
 

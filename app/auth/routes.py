@@ -1,4 +1,4 @@
-"""Staff sign-in and sign-out."""
+"""Staff sign-in, sign-out and password reset."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from app.auth.forms import LoginForm
+from app.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
 from app.extensions import db
 from app.models import utcnow
+from app.services import password_reset
+from app.services.password_reset import ResetPolicy
 from app.services.signin import SignInPolicy, sign_in
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -54,3 +56,44 @@ def login() -> Any:
 def logout() -> Any:
     logout_user()
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot_password() -> Any:
+    """One answer whatever was typed: it must not tell whether the account exists."""
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("auth/forgot.html", form=form)
+    with password_reset.taking_at_least(current_app.config["PASSWORD_RESET_MIN_SECONDS"]):
+        allowed = password_reset.request_reset(
+            db.session,
+            form.email.data,
+            ip=request.remote_addr or "unknown",
+            policy=ResetPolicy.from_settings(current_app.config),
+            now=utcnow(),
+        )
+        db.session.commit()
+    if not allowed:
+        flash(_("Too many requests. Try again later."), "error")
+        return render_template("auth/forgot.html", form=form), 429
+    return render_template("auth/reset_sent.html")
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Any:
+    """Opening the link changes nothing (mail scanners open links); only the form does."""
+    form = ResetPasswordForm()
+    if not password_reset.link_works(db.session, token, now=utcnow()):
+        return _link_does_not_work()
+    if not form.validate_on_submit():
+        return render_template("auth/reset.html", form=form)
+    if password_reset.complete_reset(db.session, token, form.password.data, now=utcnow()) is None:
+        return _link_does_not_work()  # spent by a second submit a moment ago
+    db.session.commit()
+    flash(_("Your password is changed. Sign in with it."), "info")
+    return redirect(url_for("auth.login"))
+
+
+def _link_does_not_work() -> Any:
+    """One page for unknown, used, replaced and expired links alike."""
+    return render_template("auth/reset_link_dead.html"), 404

@@ -11,7 +11,7 @@ from app.models.case import (
     CaseStatus,
 )
 from app.models.customer import Customer
-from app.models.org import ApiKey, Department, Role, User
+from app.models.org import ApiKey, Department, PasswordReset, Role, User
 from app.models.outbox import OutboxCursor, OutboxMessage, OutboxStatus
 from app.models.routing import RoutingRule
 from app.models.survey import (
@@ -46,6 +46,7 @@ __all__ = [
     "OutboxCursor",
     "OutboxMessage",
     "OutboxStatus",
+    "PasswordReset",
     "Response",
     "Role",
     "RoutingRule",

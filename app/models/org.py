@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -30,6 +31,10 @@ class Department(IdMixin, CreatedMixin, Base):
     last_digest_at: Mapped[datetime | None]
 
 
+def new_session_stamp() -> str:
+    return secrets.token_hex(16)
+
+
 class User(UserMixin, IdMixin, CreatedMixin, Base):
     __tablename__ = "user_account"
     __table_args__ = (
@@ -45,6 +50,9 @@ class User(UserMixin, IdMixin, CreatedMixin, Base):
     locale: Mapped[str] = mapped_column(sa.String(10), default="en")
     active: Mapped[bool] = mapped_column(default=True)
     heads_department: Mapped[bool] = mapped_column(default=False)  # receives escalations
+    # Carried in the session cookie and checked on every request; a new password draws a new
+    # one, so every session signed in with the old password ends.
+    session_stamp: Mapped[str] = mapped_column(sa.String(32), default=new_session_stamp)
 
     department: Mapped[Department | None] = relationship()
 
@@ -52,9 +60,28 @@ class User(UserMixin, IdMixin, CreatedMixin, Base):
     def is_active(self) -> bool:  # Flask-Login asks this on every request
         return self.active
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the stamp it must still match."""
+        return f"{self.id}:{self.session_stamp}"
+
     @property
     def sees_all_departments(self) -> bool:
         return self.role in (Role.ADMIN, Role.CX_MANAGER)
+
+
+class PasswordReset(IdMixin, CreatedMixin, Base):
+    """A reset link sent to a user; only the SHA-256 of its token is kept.
+
+    `spent_at` is when it stopped working: used, replaced by a newer request, or the password
+    changed by any other way. An unspent link also stops at `expires_at`.
+    """
+
+    __tablename__ = "password_reset"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime]
+    spent_at: Mapped[datetime | None]
 
 
 class ApiKey(IdMixin, CreatedMixin, Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -12,10 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.models import ApiKey, Department, Role, User
+from app.models import ApiKey, Department, PasswordReset, Role, User
+from app.models.org import new_session_stamp
 
 KEY_PREFIX = "tl_"
 USE_RESOLUTION = timedelta(minutes=1)
+MIN_PASSWORD_LENGTH = 10
 
 
 class AccountError(ValueError):
@@ -41,8 +44,7 @@ def create_user(
             raise AccountError(f"unknown department {department_code!r}")
     if role == Role.STAFF and department is None:
         raise AccountError("staff users need --department")
-    if len(password) < 10:
-        raise AccountError("passwords need at least 10 characters")
+    check_password_policy(password)
     email = email.strip().lower()
     if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise AccountError(f"a user with e-mail {email} exists already")
@@ -55,6 +57,42 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    return user
+
+
+def check_password_policy(password: str) -> None:
+    """The one password rule, for new accounts and new passwords alike."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def set_password(session: Session, user: User, password: str, *, now: datetime) -> None:
+    """Change a password. A new session stamp ends every session signed in with the old one,
+    and every reset link still open for the account stops working."""
+    check_password_policy(password)
+    user.password_hash = generate_password_hash(password)
+    user.session_stamp = new_session_stamp()
+    end_reset_links(session, user.id, now=now)
+
+
+def end_reset_links(session: Session, user_id: int, *, now: datetime) -> None:
+    """Spend every reset link the account still has open."""
+    session.execute(
+        sa.update(PasswordReset)
+        .where(PasswordReset.user_id == user_id, PasswordReset.spent_at.is_(None))
+        .values(spent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def user_for_session(session: Session, session_id: str) -> User | None:
+    """The user a session names, if it was signed in since their password last changed."""
+    user_id, _, stamp = session_id.partition(":")
+    if not (user_id.isdecimal() and stamp):
+        return None  # a session from before stamps existed: sign in again
+    user = session.get(User, int(user_id))
+    if user is None or not hmac.compare_digest(user.session_stamp, stamp):
+        return None
     return user
 
 

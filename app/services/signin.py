@@ -33,6 +33,11 @@ class SignInPolicy:
         )
 
 
+def account_key(email: str) -> str:
+    """The throttle key that counts an e-mail's failed sign-ins (and locks it)."""
+    return throttle.key_for("login", email)
+
+
 @dataclass(frozen=True)
 class SignIn:
     user: User | None
@@ -43,7 +48,7 @@ def sign_in(
     session: Session, email: str, password: str, *, ip: str, policy: SignInPolicy, now: datetime
 ) -> SignIn:
     """The user, or why not: wrong credentials, or locked (the same for unknown e-mails)."""
-    account, network = throttle.key_for("login", email), throttle.key_for("login-ip", ip)
+    account, network = account_key(email), throttle.key_for("login-ip", ip)
     if throttle.is_blocked(session, [account, network], now=now):
         spend_hash_time(password)
         return SignIn(None, locked=True)

@@ -46,3 +46,21 @@ def test_downgrade_removes_everything_and_upgrade_rebuilds_it(scratch_app):
     assert tables() == set()
     upgrade()
     assert tables() == set(Base.metadata.tables)
+
+
+def test_existing_accounts_get_a_session_stamp_each(scratch_app):
+    """0012 gives every account its own random stamp, so no session can name another's."""
+    upgrade(revision="0011_security")
+    with db.engine.begin() as connection:
+        for n in range(3):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO user_account (email, name, password_hash, role, locale, active,"
+                    " created_at) VALUES (:email, '', 'x', 'admin', 'en', true, :at)"
+                ),
+                {"email": f"admin{n}@bank.example.com", "at": "2026-01-01 00:00:00"},
+            )
+    upgrade()
+    with db.engine.connect() as connection:
+        stamps = connection.scalars(sa.text("SELECT session_stamp FROM user_account")).all()
+    assert len(set(stamps)) == 3 and all(len(stamp) == 32 for stamp in stamps)
