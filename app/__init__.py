@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.availability import install_concurrency_gate, register_database_unavailable
 from app.config import INSTANCE_DIR, Config
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
+from app.forms import csrf_field
 from app.headers import register_security_headers
 from app.locale import current_language, local_name, localised, select_locale
 
@@ -60,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     app.add_template_filter(localised)
     app.add_template_filter(local_name)
     app.add_template_global(current_language)
+    app.add_template_global(csrf_field)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
