@@ -54,7 +54,7 @@ from app.services.lifecycle import (
     transition_case,
     wait_on_customer,
 )
-from app.services.surveys import answered_definition
+from app.services.surveys import stored_definition
 from workflows.lifecycle import ALLOWED_TRANSITIONS, IllegalTransition
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -116,7 +116,7 @@ def detail(case_id: int) -> Any:
     page = render_template(
         "cases/detail.html",
         case=case,
-        definition=answered_definition(
+        definition=stored_definition(
             db.session, case.response.survey_code, case.response.survey_version
         ),
         history=customer_history(db.session, case, current_user),

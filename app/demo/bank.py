@@ -28,6 +28,7 @@ from app.services.accounts import create_user
 from app.services.cases import route_response
 from app.services.events import CustomerIn, EventIn, ingest_event
 from app.services.lifecycle import transition_case
+from app.services.links import link_for_invitation
 from app.services.responses import record_response
 from app.services.surveys import sync_surveys
 from workflows.sla import BusinessCalendar
@@ -300,7 +301,8 @@ def _answer(
     if answered + timedelta(minutes=5) >= now:
         return False
     language = "zh-CN" if person.locale == "zh_CN" else "en"
-    response_id = record_response(session, invitation, answers, language=language, now=answered)
+    link = link_for_invitation(session, invitation.id)
+    response_id = record_response(session, link, answers, language=language, now=answered)
     return route_response(
         session, response_id, now=answered + timedelta(minutes=5), calendar=calendar
     )

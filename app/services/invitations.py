@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale, gettext
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from app.models import Customer, Invitation, InvitationStatus, Survey, SurveyLink, Touchpoint
+from app.models import Customer, Invitation, InvitationStatus, SurveyLink, Touchpoint
 from app.services.claims import DEFAULT_LEASE, claim_due
 from app.services.outbox import enqueue_email
 from app.services.responses import survey_code_for
@@ -120,7 +120,8 @@ def _history(session: Session, invitation: Invitation, now: datetime) -> Contact
 
 
 def _send(session: Session, invitation: Invitation, links: Links, now: datetime) -> None:
-    invitation.survey = current_survey(session, survey_code_for(invitation))
+    code = survey_code_for(invitation.case_id, invitation.touchpoint.survey_code)
+    invitation.survey = current_survey(session, code)
     invitation.status, invitation.reason = InvitationStatus.SENT, ""
     invitation.sent_at = now
     invitation.next_reminder_at = _reminder_due(invitation, now)
@@ -211,23 +212,3 @@ def _queue_email(
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-
-
-# Built once with a bound parameter: every survey page view runs it.
-BY_TOKEN = (
-    sa.select(Invitation)
-    .join(SurveyLink, SurveyLink.invitation_id == Invitation.id)
-    .where(SurveyLink.token_hash == sa.bindparam("token_hash"))
-    .options(
-        joinedload(Invitation.customer),
-        joinedload(Invitation.touchpoint),
-        joinedload(Invitation.event),
-        # The definition is parsed once per process (definition_of); skip the JSON here.
-        joinedload(Invitation.survey).defer(Survey.definition),
-    )
-)
-
-
-def invitation_for_token(session: Session, token_hash: str) -> Invitation | None:
-    """The invitation a link opens, found by the hash the database keeps."""
-    return session.scalar(BY_TOKEN, {"token_hash": token_hash})

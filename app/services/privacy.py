@@ -27,7 +27,7 @@ from app.models import (
     Response,
     TouchpointEvent,
 )
-from app.services.surveys import answered_definition
+from app.services.surveys import stored_definition
 
 CLOSED_QUESTION_TYPES = {
     "nps", "csat", "ces", "rating", "single_choice", "multiple_choice", "yes_no"
@@ -93,7 +93,7 @@ def _drop_free_text_answers(session: Session, response_ids: list[int]) -> None:
         .distinct()
     ).all()
     for code, version in versions:
-        definition = answered_definition(session, code, version)
+        definition = stored_definition(session, code, version)
         questions = definition.questions if definition else []
         closed = [q.id for q in questions if q.type in CLOSED_QUESTION_TYPES]
         of_version = sa.select(Response.id).where(

@@ -12,8 +12,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Answer, Invitation, InvitationStatus, Response, RoutingStatus, Survey
-from app.services.surveys import current_survey, definition_of
+from app.models import Answer, Invitation, InvitationStatus, Response, RoutingStatus
+from app.services.links import OpenLink
+from app.services.surveys import current_survey, definition_of, stored_definition
+from surveys.schema import SurveyDefinition
 from surveys.scoring import score_response
 
 FOLLOWUP_SURVEY = "case_followup"
@@ -31,6 +33,15 @@ CLAIM_ANSWER = (
     )
     .values(status=InvitationStatus.ANSWERED, answered_at=sa.bindparam("answered_at"), draft=None)
 )
+# A draft lands only on a link still open: not on one answered a moment ago.
+SAVE_DRAFT = (
+    sa.update(Invitation.__table__)
+    .where(
+        _invitation.id == sa.bindparam("invitation_id"),
+        _invitation.status == InvitationStatus.SENT,
+    )
+    .values(draft=sa.bindparam("draft"), draft_saved_at=sa.bindparam("now"))
+)
 
 
 class LinkUnusable(Exception):
@@ -41,36 +52,43 @@ class LinkUnusable(Exception):
         self.reason = reason
 
 
-def check_answerable(invitation: Invitation, now: datetime) -> None:
-    """Raise LinkUnusable unless the invitation can still be answered."""
-    if invitation.status == InvitationStatus.ANSWERED:
+def check_answerable(link: OpenLink, now: datetime) -> None:
+    """Raise LinkUnusable unless the link can still be answered."""
+    if link.status == InvitationStatus.ANSWERED:
         raise LinkUnusable("answered")
-    if invitation.status != InvitationStatus.SENT or (
-        invitation.expires_at is not None and invitation.expires_at <= now
+    if link.status != InvitationStatus.SENT or (
+        link.expires_at is not None and link.expires_at <= now
     ):
         raise LinkUnusable("expired")
 
 
-def survey_for(session: Session, invitation: Invitation) -> Survey:
-    """The version this invitation asks: the one pinned when it was sent, else the newest."""
-    return invitation.survey or current_survey(session, survey_code_for(invitation))
+def survey_for(session: Session, link: OpenLink) -> SurveyDefinition:
+    """The version this link asks: the one pinned when it was sent, else the newest."""
+    if link.survey_code is not None and link.survey_version is not None:
+        pinned = stored_definition(session, link.survey_code, link.survey_version)
+        assert pinned is not None, "the pinned version was joined to the link"
+        return pinned
+    code = survey_code_for(link.case_id, link.touchpoint_survey_code)
+    return definition_of(current_survey(session, code))
 
 
-def survey_code_for(invitation: Invitation) -> str:
+def survey_code_for(case_id: int | None, touchpoint_survey_code: str) -> str:
     """A case's follow-up asks the follow-up survey; an event asks its touchpoint's survey."""
-    return FOLLOWUP_SURVEY if invitation.case_id else invitation.touchpoint.survey_code
+    return FOLLOWUP_SURVEY if case_id else touchpoint_survey_code
 
 
-def save_draft(invitation: Invitation, formdata: dict[str, list[str]], *, now: datetime) -> None:
+def save_draft(
+    session: Session, link: OpenLink, formdata: dict[str, list[str]], *, now: datetime
+) -> None:
     """Keep what the customer has entered so far; the CSRF token is not worth keeping."""
-    check_answerable(invitation, now)
-    invitation.draft = {k: v for k, v in formdata.items() if k != "csrf_token"}
-    invitation.draft_saved_at = now
+    check_answerable(link, now)
+    draft = {k: v for k, v in formdata.items() if k != "csrf_token"}
+    session.execute(SAVE_DRAFT, {"invitation_id": link.invitation_id, "draft": draft, "now": now})
 
 
 def record_response(
     session: Session,
-    invitation: Invitation,
+    link: OpenLink,
     answers: dict[str, Any],
     *,
     language: str,
@@ -80,30 +98,29 @@ def record_response(
 
     `answers` are the visible questions' answers, keyed by question id, as the form cleaned them.
     """
-    check_answerable(invitation, now)
-    claimed = session.execute(CLAIM_ANSWER, {"invitation_id": invitation.id, "answered_at": now})
+    check_answerable(link, now)
+    claimed = session.execute(
+        CLAIM_ANSWER, {"invitation_id": link.invitation_id, "answered_at": now}
+    )
     if claimed.rowcount != 1:
         raise LinkUnusable("answered")
-    survey = survey_for(session, invitation)
-    definition = definition_of(survey)
+    definition = survey_for(session, link)
     scores = score_response(definition, answers)
-    touchpoint = invitation.touchpoint
+    branch = (link.event_attributes or {}).get("branch")
     # One statement for the response and one for all its answers.
     response_id = session.execute(
         INSERT_RESPONSE,
         dict(
-            invitation_id=None if definition.anonymous else invitation.id,
-            customer_id=None if definition.anonymous else invitation.customer_id,
-            survey_code=survey.code,
-            survey_version=survey.version,
-            touchpoint_id=touchpoint.id,
-            journey_stage=touchpoint.journey_stage,
-            department_id=touchpoint.department_id,
-            channel=touchpoint.channel,
-            segment=invitation.customer.segment,
-            branch=_text_or_none(invitation.event.attributes.get("branch"))
-            if invitation.event
-            else None,
+            invitation_id=None if definition.anonymous else link.invitation_id,
+            customer_id=None if definition.anonymous else link.customer_id,
+            survey_code=definition.id,
+            survey_version=definition.version,
+            touchpoint_id=link.touchpoint_id,
+            journey_stage=link.journey_stage,
+            department_id=link.department_id,
+            channel=link.channel,
+            segment=link.segment,
+            branch=None if branch is None else str(branch)[:80],
             submitted_at=now,
             nps=scores.nps,
             nps_category=scores.nps_category,
@@ -126,7 +143,3 @@ def record_response(
             ],
         )
     return response_id
-
-
-def _text_or_none(value: object) -> str | None:
-    return None if value is None else str(value)[:80]

@@ -54,7 +54,15 @@ def definition_of(survey: Survey) -> SurveyDefinition:
     return _PARSED[key]
 
 
-def answered_definition(session: Session, code: str, version: int) -> SurveyDefinition | None:
-    """The exact version a response answered, to label its answers."""
-    survey = session.scalar(sa.select(Survey).where(Survey.code == code, Survey.version == version))
-    return definition_of(survey) if survey else None
+def stored_definition(session: Session, code: str, version: int) -> SurveyDefinition | None:
+    """An exact stored version (the one a link pinned, or a response answered), parsed once
+    per process: a version is never rewritten, so its JSON is read only the first time."""
+    key = (code, version)
+    if key not in _PARSED:
+        stored = session.scalar(
+            sa.select(Survey.definition).where(Survey.code == code, Survey.version == version)
+        )
+        if stored is None:
+            return None
+        _PARSED[key] = parse(stored)
+    return _PARSED[key]

@@ -10,10 +10,10 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import csrf, db
 from app.locale import current_language
-from app.models import Customer, Invitation, utcnow
+from app.models import Customer, utcnow
 from app.services import throttle
 from app.services.contacts import opt_out
-from app.services.invitations import invitation_for_token
+from app.services.links import OpenLink, link_for_token
 from app.services.responses import (
     LinkUnusable,
     check_answerable,
@@ -21,7 +21,6 @@ from app.services.responses import (
     save_draft,
     survey_for,
 )
-from app.services.surveys import definition_of
 from app.survey.forms import form_class
 from surveys.tokens import customer_id_from, invitation_id_from, token_digest
 
@@ -51,14 +50,14 @@ def _refuse_link() -> NoReturn:
     abort(404)
 
 
-def _invitation(token: str) -> Invitation:
+def _link(token: str) -> OpenLink:
     """The invitation behind a link; forged and unknown links get the same 404."""
     invitation_id = invitation_id_from(current_app.config["SECRET_KEY"], token)
-    invitation = invitation_for_token(db.session, token_digest(token)) if invitation_id else None
-    if invitation is None or invitation.id != invitation_id:
+    link = link_for_token(db.session, token_digest(token)) if invitation_id else None
+    if link is None or link.invitation_id != invitation_id:
         _refuse_link()
-    g.page_locale = invitation.customer.locale
-    return invitation
+    g.page_locale = link.locale
+    return link
 
 
 @bp.errorhandler(404)
@@ -80,35 +79,30 @@ def _unusable(unusable: LinkUnusable) -> Any:
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
 def answer(token: str) -> Any:
-    invitation = _invitation(token)
-    check_answerable(invitation, utcnow())
-    survey = survey_for(db.session, invitation)
-    definition = definition_of(survey)
+    link = _link(token)
+    check_answerable(link, utcnow())
+    definition = survey_for(db.session, link)
     form_type = form_class(definition)
-    draft = invitation.draft if request.method == "GET" else None
+    draft = link.draft if request.method == "GET" else None
     form = form_type(formdata=_multidict(draft)) if draft else form_type()
     if request.form.get("action") == "save":
-        save_draft(invitation, request.form.to_dict(flat=False), now=utcnow())
+        save_draft(db.session, link, request.form.to_dict(flat=False), now=utcnow())
         db.session.commit()
         return render_template("survey/saved.html")
     if form.validate_on_submit():
-        record_response(
-            db.session, invitation, form.answers(), language=current_language(), now=utcnow()
-        )
+        record_response(db.session, link, form.answers(), language=current_language(), now=utcnow())
         db.session.commit()
         return render_template("survey/thanks.html")
     status = 422 if form.errors else 200
-    page = render_template(
-        "survey/form.html", form=form, definition=definition, invitation=invitation
-    )
+    page = render_template("survey/form.html", form=form, definition=definition, link=link)
     return page, status
 
 
 @bp.post("/s/<token>/draft")
 def draft(token: str) -> Any:
     """The page's script saves answers as they are given (CSRFProtect checks its token)."""
-    invitation = _invitation(token)
-    save_draft(invitation, request.form.to_dict(flat=False), now=utcnow())
+    link = _link(token)
+    save_draft(db.session, link, request.form.to_dict(flat=False), now=utcnow())
     db.session.commit()
     return "", 204
 

@@ -7,6 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Answer, Invitation, Response, utcnow
+from app.services.links import link_for_invitation
+from app.services.responses import record_response, save_draft
 from app.services.surveys import sync_surveys
 from surveys.definitions import all_definitions
 from surveys.tokens import new_token
@@ -239,3 +241,15 @@ def checked(page: str, name: str) -> list[str]:
         for tag in inputs
         if f'name="{name}"' in tag and re.search(r"\bchecked\b", tag)
     ]
+
+
+def test_a_draft_saved_a_moment_after_the_answer_is_not_kept(session):
+    sync_surveys(session)
+    invitation = InvitationFactory()
+    session.commit()
+    seen_open = link_for_invitation(session, invitation.id)  # the draft request read it first
+    record_response(session, seen_open, {"nps": 8}, language="en", now=utcnow())
+    save_draft(session, seen_open, {"nps": ["3"]}, now=utcnow())
+    session.commit()
+    session.expire_all()
+    assert session.get(Invitation, invitation.id).draft is None

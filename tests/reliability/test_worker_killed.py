@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from app.models import Case, CaseEvent, Invitation, OutboxMessage, Response, utcnow
+from app.services.links import link_for_invitation
 from app.services.responses import record_response
 from app.services.surveys import sync_surveys
 from tests.conftest import Mailbox, free_port, start_worker, stop_worker
@@ -44,7 +45,13 @@ def test_a_worker_killed_twice_mid_work_leaves_nothing_undone_or_doubled(postgre
     scheduled_invitations(session, EVENTS)
     for _ in range(DETRACTORS):
         answers = {"nps": 1, "what_went_wrong": ["staff"], "consent": True}
-        record_response(session, InvitationFactory(), answers, language="en", now=utcnow())
+        record_response(
+            session,
+            link_for_invitation(session, InvitationFactory().id),
+            answers,
+            language="en",
+            now=utcnow(),
+        )
     session.commit()
     mailbox = SlowMailbox("127.0.0.1", free_port())
     controller = Controller(mailbox, hostname=mailbox.host, port=mailbox.port)
