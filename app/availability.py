@@ -68,19 +68,32 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class ConcurrencyGate:
-    """At most `limit` requests in the app per process; the next waits `wait` seconds, then 503.
+    """At most `limit` requests in the app per process, and at most `queue` waiting for a turn.
 
-    Under a burst, a queue without bound makes every customer wait and time out; shedding the
-    excess at once with Retry-After keeps the accepted requests fast, and the page tells the
-    customer their answers are still theirs to send. Static files pass without a slot.
+    A waiting request gets `wait` seconds for a slot, which absorbs the jitter of a steady
+    load (a slow commit, a garbage collection) without turning anyone away. Past the queue, a
+    request is answered 503 with Retry-After at once: under a burst an unbounded queue makes
+    every customer wait and time out, while shedding the excess in a millisecond keeps the
+    accepted requests fast and frees the server's threads to read the next ones. The page
+    tells the customer their answers are still theirs to send. Static files pass freely.
     """
 
     def __init__(
-        self, wsgi_app: WsgiApp, app: Flask, *, limit: int, wait: float, retry_after: int
+        self,
+        wsgi_app: WsgiApp,
+        app: Flask,
+        *,
+        limit: int,
+        queue: int,
+        wait: float,
+        retry_after: int,
     ) -> None:
         self.wsgi_app = wsgi_app
         self.app = app
         self.slots = threading.BoundedSemaphore(limit)
+        self.queue = queue
+        self.waiting = 0
+        self.waiting_lock = threading.Lock()
         self.wait = wait
         self.retry_after = retry_after
         self.shed = 0
@@ -89,7 +102,7 @@ class ConcurrencyGate:
         path = environ.get("PATH_INFO", "")
         if path.startswith("/static/"):
             return self.wsgi_app(environ, start_response)
-        if not self.slots.acquire(timeout=self.wait):
+        if not (self.slots.acquire(blocking=False) or self._wait_for_slot()):
             self.shed += 1
             body, mimetype = unavailable_body(self.app, path, self.retry_after)
             headers = [
@@ -105,6 +118,18 @@ class ConcurrencyGate:
             self.slots.release()
             raise
 
+    def _wait_for_slot(self) -> bool:
+        """Queue for a slot if the queue has room; False when it is full or the wait runs out."""
+        with self.waiting_lock:
+            if self.waiting >= self.queue:
+                return False
+            self.waiting += 1
+        try:
+            return self.slots.acquire(timeout=self.wait)
+        finally:
+            with self.waiting_lock:
+                self.waiting -= 1
+
 
 def install_concurrency_gate(app: Flask) -> None:
     """Wrap the app in the gate when MAX_CONCURRENT_REQUESTS is set (0 leaves it open)."""
@@ -114,6 +139,7 @@ def install_concurrency_gate(app: Flask) -> None:
             app.wsgi_app,
             app,
             limit=limit,
+            queue=app.config["MAX_WAITING_REQUESTS"],
             wait=app.config["OVERLOAD_WAIT_SECONDS"],
             retry_after=app.config["OVERLOAD_RETRY_AFTER_SECONDS"],
         )

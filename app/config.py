@@ -114,10 +114,12 @@ class Config:
             os.environ.get("UNAVAILABLE_RETRY_AFTER_SECONDS", "30")
         )
         # Load shedding (app/availability.py): requests in the app at once per process, how
-        # long the next one waits for a slot, and the Retry-After of those turned away.
-        # 0 leaves the gate open; with gunicorn's gthread workers, set it below --threads.
+        # many may queue for a slot and for how long, and the Retry-After of those turned
+        # away. 0 leaves the gate open; with gunicorn's gthread workers, give it more threads
+        # than slots plus queue, so that a burst's excess reaches the gate and is shed at once.
         self.MAX_CONCURRENT_REQUESTS = int(os.environ.get("MAX_CONCURRENT_REQUESTS", "0"))
-        self.OVERLOAD_WAIT_SECONDS = float(os.environ.get("OVERLOAD_WAIT_SECONDS", "0.1"))
+        self.MAX_WAITING_REQUESTS = int(os.environ.get("MAX_WAITING_REQUESTS", "16"))
+        self.OVERLOAD_WAIT_SECONDS = float(os.environ.get("OVERLOAD_WAIT_SECONDS", "1.0"))
         self.OVERLOAD_RETRY_AFTER_SECONDS = int(os.environ.get("OVERLOAD_RETRY_AFTER_SECONDS", "2"))
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")

@@ -3,7 +3,8 @@
 Steady: `--rate` submits a second (default 100) for `--duration` seconds (default 600), each
 answered within `--p95-ms` at the 95th percentile, every 200 stored once. Burst: `--burst-rate`
 (default 500) for `--burst-duration` seconds (default 60); the only errors allowed are 503 with
-Retry-After, from the app's concurrency gate (MAX_CONCURRENT_REQUESTS). Requests leave on a
+Retry-After, from the app's concurrency gate (MAX_CONCURRENT_REQUESTS in the app, at most
+MAX_WAITING_REQUESTS queued for OVERLOAD_WAIT_SECONDS, the rest shed at once). Requests leave on a
 fixed schedule whatever the answers (open loop), so a slow server cannot slow the load down.
 gunicorn runs the real app (`wsgi:app`) with gthread workers on loopback, against a scratch
 PostgreSQL database. Afterwards: responses stored == submits answered 200, no invitation
@@ -98,8 +99,10 @@ def main() -> int:
     parser.add_argument("--burst-duration", type=float, default=60)
     parser.add_argument("--burst-rate", type=float, default=500)
     parser.add_argument("--p95-ms", type=float, default=300)
-    parser.add_argument("--threads", type=int, default=8, help="gthread threads per worker")
+    parser.add_argument("--threads", type=int, default=32, help="gthread threads per worker")
     parser.add_argument("--gate", type=int, default=4, help="MAX_CONCURRENT_REQUESTS per worker")
+    parser.add_argument("--queue", type=int, default=16, help="MAX_WAITING_REQUESTS per worker")
+    parser.add_argument("--wait", type=float, default=1.0, help="OVERLOAD_WAIT_SECONDS")
     args = parser.parse_args()
     steady_n, burst_n = int(args.duration * args.rate), int(args.burst_duration * args.burst_rate)
     with harness.scratch_postgres("touchloop_bench_load") as url:
@@ -113,6 +116,8 @@ def main() -> int:
             "SECRET_KEY": SECRET_KEY,
             "BASE_URL": BASE_URL,
             "MAX_CONCURRENT_REQUESTS": str(args.gate),
+            "MAX_WAITING_REQUESTS": str(args.queue),
+            "OVERLOAD_WAIT_SECONDS": str(args.wait),
             "GUNICORN_CMD_ARGS": f"--worker-class gthread --threads {args.threads}",
         }
         with harness.gunicorn("wsgi:app", env, ready_path="/api/v1/openapi.json") as base:

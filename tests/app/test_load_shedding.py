@@ -1,6 +1,7 @@
-"""The concurrency gate: past its limit a request is turned away at once with 503 + Retry-After."""
+"""The concurrency gate: a short queue waits for a slot; past it, 503 + Retry-After at once."""
 
 import threading
+import time
 
 from werkzeug.test import Client
 
@@ -16,7 +17,7 @@ def test_a_request_past_the_limit_gets_503_with_retry_after_and_the_slot_comes_b
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [b"done"]
 
-    gate = ConcurrencyGate(slow_app, app, limit=1, wait=0.05, retry_after=3)
+    gate = ConcurrencyGate(slow_app, app, limit=1, queue=1, wait=0.05, retry_after=3)
     first = []
     holder = threading.Thread(target=lambda: first.append(Client(gate).get("/s/x")))
     holder.start()
@@ -30,3 +31,36 @@ def test_a_request_past_the_limit_gets_503_with_retry_after_and_the_slot_comes_b
     assert first[0].status_code == 200 and gate.shed == 2
     first[0].close()  # a server closes the response once sent; that frees the slot
     assert Client(gate).get("/s/x").status_code == 200
+
+
+def test_a_full_queue_sheds_at_once_while_the_queued_request_gets_the_next_slot(app):
+    inside, release = threading.Event(), threading.Event()
+
+    def slow_app(environ, start_response):
+        inside.set()
+        release.wait(timeout=10)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"done"]
+
+    gate = ConcurrencyGate(slow_app, app, limit=1, queue=1, wait=10, retry_after=3)
+    answers = {}
+
+    def send(name):
+        answer = Client(gate).get("/s/x")
+        answers[name] = answer.status_code
+        answer.close()
+
+    holder = threading.Thread(target=send, args=("holder",))
+    holder.start()
+    assert inside.wait(timeout=10)
+    queued = threading.Thread(target=send, args=("queued",))
+    queued.start()
+    while gate.waiting == 0:
+        time.sleep(0.005)
+    started = time.monotonic()
+    shed = Client(gate).get("/s/x")
+    assert shed.status_code == 503 and time.monotonic() - started < 1  # not after the wait
+    release.set()
+    holder.join(timeout=10)
+    queued.join(timeout=10)
+    assert answers == {"holder": 200, "queued": 200} and gate.shed == 1
