@@ -76,7 +76,11 @@ def median(values: sa.Subquery, column: str) -> sa.Select[tuple[float | None]]:
 
 
 class week_start(FunctionElement[str]):  # noqa: N801 - reads as an SQL function
-    """The Monday (UTC) of a stored timestamp's week, as YYYY-MM-DD text on both engines."""
+    """The Monday (UTC) of a stored timestamp's week, as YYYY-MM-DD text on both engines.
+
+    Migration 0012 keeps PostgreSQL statistics on this exact rendering for the response and
+    invitation times (so the planner hashes the few weeks): change both together.
+    """
 
     type = sa.String()
     inherit_cache = True
