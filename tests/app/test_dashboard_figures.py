@@ -63,6 +63,9 @@ def test_previous_period_and_filters(session, bank):
 def test_backlog_overdue_and_league(session, bank):
     # open now (03-16 00:00): c3 opened 10.6 days ago, c6 3.6 days ago
     assert [b.cases for b in backlog(session, PERIOD, now=NOW)] == [0, 0, 1, 1, 0]
+    north = ReportFilter(start=START, end=END, branch="North")  # a response fact: c6 only
+    assert [b.cases for b in backlog(session, north, now=NOW)] == [0, 0, 1, 0, 0]
+    assert overdue_by_department(session, north, now=NOW) == []
     [overdue] = overdue_by_department(session, PERIOD, now=NOW)
     assert (overdue.department.code, overdue.cases) == ("loans", 1)  # c3
     loans, cards = league_table(session, PERIOD, now=NOW)
