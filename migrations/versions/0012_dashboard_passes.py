@@ -15,7 +15,7 @@ branch_labels = None
 depends_on = None
 
 # PostgreSQL only. Without statistics on the week key (the expression app/services/sqltime.py's
-# week_start renders) the planner guesses one group per row, sorts the month's rows on disk
+# week_monday renders) the planner guesses one group per row, sorts the month's rows on disk
 # instead of hashing ~60 groups, and the scores pass takes 2-3 times as long.
 WEEK_KEYS = (
     ("st_response_week", "response", "submitted_at"),
@@ -32,7 +32,7 @@ def upgrade():
             op.execute(
                 sa.text(
                     f"CREATE STATISTICS {name} ON "
-                    f"(to_char(date_trunc('week', {column} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')) "
+                    f"(date_trunc('week', {column} AT TIME ZONE 'UTC')) "
                     f"FROM {table}"
                 )
             )

@@ -32,7 +32,7 @@ from app.models import (
 )
 from app.services.reports.filters import ReportFilter
 from app.services.reports.loop import rate
-from app.services.sqltime import week_start
+from app.services.sqltime import week_label, week_monday
 
 
 class GroupBy(StrEnum):
@@ -73,7 +73,7 @@ def _response_key(group_by: GroupBy) -> sa.ColumnElement[Any]:
         GroupBy.DEPARTMENT: Response.department_id,
         GroupBy.SEGMENT: Response.segment,
         GroupBy.JOURNEY_STAGE: Response.journey_stage,
-        GroupBy.WEEK: week_start(Response.submitted_at),
+        GroupBy.WEEK: week_monday(Response.submitted_at),
     }[group_by]
 
 
@@ -83,7 +83,7 @@ def _invitation_key(group_by: GroupBy) -> sa.ColumnElement[Any]:
         GroupBy.DEPARTMENT: Touchpoint.department_id,
         GroupBy.SEGMENT: Customer.segment,
         GroupBy.JOURNEY_STAGE: Touchpoint.journey_stage,
-        GroupBy.WEEK: week_start(Invitation.sent_at),
+        GroupBy.WEEK: week_monday(Invitation.sent_at),
     }[group_by]
 
 
@@ -147,14 +147,19 @@ def _rolled_up(
     """The fine counts added up in SQL for each group alone: group -> key -> counts.
 
     The fine query is read once (a CTE); every count is additive, so each group's sums are
-    exact. Keys are compared as text, the one type every group's key has.
+    exact. Keys are compared as text, the one type every group's key has (a week's Monday is
+    formatted here, on a few rows, rather than on every response).
     """
     rows = fine.cte("fine")
     counts = [column for column in rows.c if column.name not in {g.value for g in groups}]
     parts = [
         sa.select(
             sa.literal(group.value, sa.String).label("grouping"),
-            sa.cast(rows.c[group.value], sa.String).label("key"),
+            (
+                week_label(rows.c[group.value])
+                if group == GroupBy.WEEK
+                else sa.cast(rows.c[group.value], sa.String)
+            ).label("key"),
             *[sa.cast(sa.func.sum(column), sa.Integer) for column in counts],
         ).group_by(rows.c[group.value])
         for group in groups
