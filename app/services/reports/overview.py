@@ -36,6 +36,9 @@ from app.services.reports.voice import (
     sentiment,
 )
 
+# The page's scores of the period: the journey (by touchpoint), the stages and the weekly trend.
+SCORE_GROUPS = (GroupBy.TOUCHPOINT, GroupBy.JOURNEY_STAGE, GroupBy.WEEK)
+
 
 @dataclass(frozen=True)
 class Overview:
@@ -60,10 +63,7 @@ def overview(
     """The page's figures, each from SQL; the scores by touchpoint, journey stage and week share
     one pass over the period (see `score_sets`)."""
     before = wanted.previous()
-    current = score_sets(
-        session, wanted, (GroupBy.TOUCHPOINT, GroupBy.JOURNEY_STAGE, GroupBy.WEEK),
-        min_sample=min_sample,
-    )  # fmt: skip
+    current = score_sets(session, wanted, SCORE_GROUPS, min_sample=min_sample)
     steps = journey(
         session, wanted, min_sample=min_sample, touchpoint_rows=current[GroupBy.TOUCHPOINT]
     )
