@@ -77,14 +77,12 @@ def _response_key(group_by: GroupBy) -> sa.ColumnElement[Any]:
     }[group_by]
 
 
-def _invitation_key(group_by: GroupBy) -> sa.ColumnElement[Any]:
+def _invitation_key(group_by: GroupBy) -> sa.ColumnElement[Any] | None:
+    """The keys an invitation has of its own; the others are its touchpoint's."""
     return {
-        GroupBy.TOUCHPOINT: Invitation.touchpoint_id,
-        GroupBy.DEPARTMENT: Touchpoint.department_id,
         GroupBy.SEGMENT: Customer.segment,
-        GroupBy.JOURNEY_STAGE: Touchpoint.journey_stage,
         GroupBy.WEEK: week_monday(Invitation.sent_at),
-    }[group_by]
+    }.get(group_by)
 
 
 def _response_counts() -> list[sa.ColumnElement[int]]:
@@ -108,37 +106,62 @@ def _answered(wanted: ReportFilter, groups: Sequence[GroupBy]) -> sa.Select[Any]
 
 
 def _sent_invitations(wanted: ReportFilter, groups: Sequence[GroupBy]) -> sa.Select[Any]:
-    """(keys..., sent, answered) over the touchpoint invitations sent in the period."""
-    keys = [_invitation_key(group).label(group.value) for group in groups]
-    query = (
+    """(keys..., sent, answered) over the touchpoint invitations sent in the period.
+
+    Counted per touchpoint first, then joined to the touchpoints on those few rows rather than
+    on every invitation: a touchpoint's department, journey stage and channel are the same for
+    all its invitations, so grouping and filtering on them after the count is exact.
+    """
+    own = {group: key for group in groups if (key := _invitation_key(group)) is not None}
+    own_keys = [key.label(group.value) for group, key in own.items()]
+    counted = (
         sa.select(
-            *keys,
-            sa.func.count(),
-            sa.func.count().filter(Invitation.status == InvitationStatus.ANSWERED),
+            Invitation.touchpoint_id,
+            *own_keys,
+            sa.func.count().label("sent"),
+            sa.func.count()
+            .filter(Invitation.status == InvitationStatus.ANSWERED)
+            .label("answered"),
         )
-        .join(Touchpoint, Touchpoint.id == Invitation.touchpoint_id)
         .where(Invitation.event_id.is_not(None), Invitation.sent_at.is_not(None))
-        .group_by(*keys)
+        .group_by(Invitation.touchpoint_id, *own_keys)
     )
     if wanted.start is not None:
-        query = query.where(Invitation.sent_at >= wanted.start)
+        counted = counted.where(Invitation.sent_at >= wanted.start)
     if wanted.end is not None:
-        query = query.where(Invitation.sent_at < wanted.end)
+        counted = counted.where(Invitation.sent_at < wanted.end)
+    if wanted.touchpoint_id is not None:
+        counted = counted.where(Invitation.touchpoint_id == wanted.touchpoint_id)
+    if wanted.segment is not None or GroupBy.SEGMENT in own:
+        counted = counted.join(Customer, Customer.id == Invitation.customer_id)
+    if wanted.segment is not None:
+        counted = counted.where(Customer.segment == wanted.segment)
+    if wanted.branch is not None:
+        counted = counted.join(TouchpointEvent, TouchpointEvent.id == Invitation.event_id).where(
+            TouchpointEvent.attributes["branch"].as_string() == wanted.branch
+        )
+    per_touchpoint = counted.subquery()
+    keys = {
+        GroupBy.TOUCHPOINT: Touchpoint.id,
+        GroupBy.DEPARTMENT: Touchpoint.department_id,
+        GroupBy.JOURNEY_STAGE: Touchpoint.journey_stage,
+        **{group: per_touchpoint.c[group.value] for group in own},
+    }
+    selected = [keys[group].label(group.value) for group in groups]
     facts = (
-        (Invitation.touchpoint_id, wanted.touchpoint_id),
         (Touchpoint.department_id, wanted.department_id),
         (Touchpoint.journey_stage, wanted.journey_stage),
         (Touchpoint.channel, wanted.channel),
-        (Customer.segment, wanted.segment),
     )
-    query = query.where(*[column == value for column, value in facts if value is not None])
-    if wanted.segment is not None or GroupBy.SEGMENT in groups:
-        query = query.join(Customer, Customer.id == Invitation.customer_id)
-    if wanted.branch is not None:
-        query = query.join(TouchpointEvent, TouchpointEvent.id == Invitation.event_id).where(
-            TouchpointEvent.attributes["branch"].as_string() == wanted.branch
+    return (
+        sa.select(
+            *selected, sa.func.sum(per_touchpoint.c.sent), sa.func.sum(per_touchpoint.c.answered)
         )
-    return query
+        .select_from(per_touchpoint)
+        .join(Touchpoint, Touchpoint.id == per_touchpoint.c.touchpoint_id)
+        .where(*[column == value for column, value in facts if value is not None])
+        .group_by(*selected)
+    )
 
 
 def _rolled_up(
