@@ -108,9 +108,10 @@ def _answered(wanted: ReportFilter, groups: Sequence[GroupBy]) -> sa.Select[Any]
 def _sent_invitations(wanted: ReportFilter, groups: Sequence[GroupBy]) -> sa.Select[Any]:
     """(keys..., sent, answered) over the touchpoint invitations sent in the period.
 
-    Counted per touchpoint first, then joined to the touchpoints on those few rows rather than
-    on every invitation: a touchpoint's department, journey stage and channel are the same for
-    all its invitations, so grouping and filtering on them after the count is exact.
+    Filtered to the chosen touchpoints first (so an index on the touchpoint can narrow the scan),
+    counted per touchpoint, then joined to the touchpoints on those few rows rather than on
+    every invitation: a touchpoint's department and journey stage are the same for all its
+    invitations, so grouping on them after the count is exact.
     """
     own = {group: key for group in groups if (key := _invitation_key(group)) is not None}
     own_keys = [key.label(group.value) for group, key in own.items()]
@@ -132,6 +133,15 @@ def _sent_invitations(wanted: ReportFilter, groups: Sequence[GroupBy]) -> sa.Sel
         counted = counted.where(Invitation.sent_at < wanted.end)
     if wanted.touchpoint_id is not None:
         counted = counted.where(Invitation.touchpoint_id == wanted.touchpoint_id)
+    facts = (
+        (Touchpoint.department_id, wanted.department_id),
+        (Touchpoint.journey_stage, wanted.journey_stage),
+        (Touchpoint.channel, wanted.channel),
+    )
+    if chosen := [column == value for column, value in facts if value is not None]:
+        counted = counted.where(
+            Invitation.touchpoint_id.in_(sa.select(Touchpoint.id).where(*chosen))
+        )
     if wanted.segment is not None or GroupBy.SEGMENT in own:
         counted = counted.join(Customer, Customer.id == Invitation.customer_id)
     if wanted.segment is not None:
@@ -148,18 +158,12 @@ def _sent_invitations(wanted: ReportFilter, groups: Sequence[GroupBy]) -> sa.Sel
         **{group: per_touchpoint.c[group.value] for group in own},
     }
     selected = [keys[group].label(group.value) for group in groups]
-    facts = (
-        (Touchpoint.department_id, wanted.department_id),
-        (Touchpoint.journey_stage, wanted.journey_stage),
-        (Touchpoint.channel, wanted.channel),
-    )
     return (
         sa.select(
             *selected, sa.func.sum(per_touchpoint.c.sent), sa.func.sum(per_touchpoint.c.answered)
         )
         .select_from(per_touchpoint)
         .join(Touchpoint, Touchpoint.id == per_touchpoint.c.touchpoint_id)
-        .where(*[column == value for column, value in facts if value is not None])
         .group_by(*selected)
     )
 
