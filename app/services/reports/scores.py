@@ -208,14 +208,14 @@ def score_sets(
     """
     answered = _rolled_up(session, _answered(wanted, groups), groups)
     sent = _rolled_up(session, _sent_invitations(wanted, groups), groups)
-    result = {}
+    result: dict[GroupBy, list[ScoreRow]] = {}
     for group in groups:
-        labels = _labels(session, group, set(answered[group]) | set(sent[group]))
+        replied, invited = answered[group], sent[group]
+        labels = _labels(session, group, set(replied) | set(invited))
         result[group] = [
-            _row(code, label, answered[group].get(key, (0,) * 8) + sent[group].get(key, (0, 0)),
-                 min_sample)
+            _row(code, label, replied.get(key, (0,) * 8) + invited.get(key, (0, 0)), min_sample)
             for key, (code, label) in labels.items()
-        ]  # fmt: skip
+        ]
     return result
 
 
