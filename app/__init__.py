@@ -75,6 +75,11 @@ def register_extensions(app: Flask) -> None:
 
         with app.app_context():
             tune_sqlite(db.engine)
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        from app.postgresql import tune_postgresql
+
+        with app.app_context():
+            tune_postgresql(db.engine)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -27,7 +27,7 @@ from app.models import User, utcnow
 from app.services.accounts import create_api_key
 from app.services.reports import loop, scores, voice
 from app.services.reports.filters import ReportFilter, last_days
-from app.services.reports.overview import overview
+from app.services.reports.overview import SCORE_GROUPS, overview
 from app.services.reports.scores import GroupBy
 from tests.conftest import login
 
@@ -63,6 +63,9 @@ def queries(wanted: ReportFilter) -> dict[str, Callable[[], Any]]:
             )
             for group in GroupBy
         },
+        "scores by touchpoint + stage + week (the page's one pass)": lambda: scores.score_sets(
+            session, wanted, SCORE_GROUPS, min_sample=MIN_SAMPLE
+        ),
         "journey": lambda: scores.journey(session, wanted, min_sample=MIN_SAMPLE),
         "sentiment": lambda: voice.sentiment(session, wanted),
         "detractor_keywords": lambda: voice.detractor_keywords(session, wanted, sample=KEYWORDS),

@@ -15,7 +15,7 @@ from app.services.reports.loop import (
     overdue_by_department,
     weekly_closure,
 )
-from app.services.reports.scores import GroupBy, journey, overall, scores
+from app.services.reports.scores import GroupBy, journey, overall, score_sets, scores
 from app.services.reports.voice import detractor_keywords, responses_page, sentiment
 from app.services.sqltime import median
 from tests.app.dashboard_bank import END, NOW, START, build_bank
@@ -63,6 +63,9 @@ def test_previous_period_and_filters(session, bank):
 def test_backlog_overdue_and_league(session, bank):
     # open now (03-16 00:00): c3 opened 10.6 days ago, c6 3.6 days ago
     assert [b.cases for b in backlog(session, PERIOD, now=NOW)] == [0, 0, 1, 1, 0]
+    north = ReportFilter(start=START, end=END, branch="North")  # a response fact: c6 only
+    assert [b.cases for b in backlog(session, north, now=NOW)] == [0, 0, 1, 0, 0]
+    assert overdue_by_department(session, north, now=NOW) == []
     [overdue] = overdue_by_department(session, PERIOD, now=NOW)
     assert (overdue.department.code, overdue.cases) == ("loans", 1)  # c3
     loans, cards = league_table(session, PERIOD, now=NOW)
@@ -119,6 +122,13 @@ def test_scores_by_week_segment_and_stage(session, bank):
     assert stages == [("lending", -50.0), ("onboarding", 20.0), ("service", None)]
     departments = scores(session, PERIOD, GroupBy.DEPARTMENT, min_sample=3)
     assert [(d.key, d.nps_n) for d in departments] == [("cards", 7), ("loans", 4)]
+
+
+def test_one_pass_gives_every_grouping_the_figures_of_its_own_query(session, bank):
+    """The page's shared pass must match the hand-checked figures of each grouping alone."""
+    together = score_sets(session, PERIOD, tuple(GroupBy), min_sample=3)
+    for group in GroupBy:
+        assert together[group] == scores(session, PERIOD, group, min_sample=3)
 
 
 def test_journey_marks_the_weakest_touchpoint(session, bank):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -68,8 +69,14 @@ class ClosedLoop:
     resolution: Durations
 
 
-def _cohort(wanted: ReportFilter) -> sa.Select[tuple[int]]:
-    return sa.select(Case.id).join(Response, Response.id == Case.response_id).where(*wanted.cases())
+def _of_cases(
+    query: sa.Select[Any], wanted: ReportFilter, *, period: bool = True
+) -> sa.Select[Any]:
+    """`query` narrowed to the cases `wanted` selects, joined to their responses only when a
+    response fact filters them: joining every case of the bank for nothing cost ~40 ms a query."""
+    if wanted.response_facts():
+        query = query.join(Response, Response.id == Case.response_id)
+    return query.where(*wanted.cases(period=period))
 
 
 def _sla_counts(as_of: datetime) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int]]:
@@ -175,12 +182,12 @@ def _durations(
     *extra: sa.ColumnElement[bool],
 ) -> Durations:
     """Median and 90th percentile of the hours from opening to `end`, over the cohort."""
-    values = (
-        sa.select(seconds_between(Case.opened_at, end).label("seconds"))
-        .join(Response, Response.id == Case.response_id)
-        .where(*wanted.cases(), Case.status != CaseStatus.CANCELLED, end.is_not(None), *extra)
-        .subquery()
-    )
+    values = _of_cases(
+        sa.select(seconds_between(Case.opened_at, end).label("seconds")).where(
+            Case.status != CaseStatus.CANCELLED, end.is_not(None), *extra
+        ),
+        wanted,
+    ).subquery()
     p50, p90 = session.execute(percentiles(values, "seconds", (50, 90))).one()
     return Durations(_hours(p50), _hours(p90))
 
@@ -201,12 +208,8 @@ def backlog(session: Session, wanted: ReportFilter, *, now: datetime) -> list[Ag
         )
         for low, high in AGE_BUCKETS
     ]
-    row = session.execute(
-        sa.select(*columns)
-        .select_from(Case)
-        .join(Response, Response.id == Case.response_id)
-        .where(*wanted.cases(period=False), Case.status.in_(OPEN_STATUSES))
-    ).one()
+    query = sa.select(*columns).select_from(Case).where(Case.status.in_(OPEN_STATUSES))
+    row = session.execute(_of_cases(query, wanted, period=False)).one()
     return [
         AgeBucket(low, high, count) for (low, high), count in zip(AGE_BUCKETS, row, strict=True)
     ]
@@ -222,18 +225,17 @@ def overdue_by_department(
     session: Session, wanted: ReportFilter, *, now: datetime
 ) -> list[DepartmentCount]:
     """Open cases past their resolve deadline now (not those waiting on the customer)."""
-    counted = (
+    counted = _of_cases(
         sa.select(Case.department_id, sa.func.count().label("cases"))
-        .join(Response, Response.id == Case.response_id)
         .where(
-            *wanted.cases(period=False),
             Case.status.in_(OPEN_STATUSES),
             Case.due_resolve_at < now,
             Case.waiting_since.is_(None),
         )
-        .group_by(Case.department_id)
-        .subquery()
-    )
+        .group_by(Case.department_id),
+        wanted,
+        period=False,
+    ).subquery()
     rows = session.execute(
         sa.select(Department, counted.c.cases)
         .join(counted, counted.c.department_id == Department.id)
@@ -259,26 +261,24 @@ def league_table(session: Session, wanted: ReportFilter, *, now: datetime) -> li
     kept = Case.status != CaseStatus.CANCELLED
     sla_met, sla_due = _sla_counts(wanted.as_of(now))
     counts = session.execute(
-        sa.select(
-            Case.department_id,
-            sa.func.count().filter(kept),
-            sa.func.count().filter(kept, Case.status.in_(CLOSED)),
-            sla_met,
-            sla_due,
+        _of_cases(
+            sa.select(
+                Case.department_id,
+                sa.func.count().filter(kept),
+                sa.func.count().filter(kept, Case.status.in_(CLOSED)),
+                sla_met,
+                sla_due,
+            ).group_by(Case.department_id),
+            wanted,
         )
-        .join(Response, Response.id == Case.response_id)
-        .where(*wanted.cases())
-        .group_by(Case.department_id)
     ).all()
-    values = (
+    values = _of_cases(
         sa.select(
             Case.department_id.label("department_id"),
             seconds_between(Case.opened_at, Case.resolved_at).label("seconds"),
-        )
-        .join(Response, Response.id == Case.response_id)
-        .where(*wanted.cases(), Case.status.in_(CLOSED))
-        .subquery()
-    )
+        ).where(Case.status.in_(CLOSED)),
+        wanted,
+    ).subquery()
     medians = dict(session.execute(percentiles(values, "seconds", (50,), by="department_id")).all())
     departments = {
         d.id: d
@@ -317,15 +317,14 @@ def weekly_closure(session: Session, wanted: ReportFilter) -> list[WeekClosure]:
     """Closure rate of each week's cohort of opened cases, for the trend line."""
     week = week_start(Case.opened_at)
     kept = Case.status != CaseStatus.CANCELLED
-    rows = session.execute(
+    query = (
         sa.select(
             week,
             sa.func.count().filter(kept),
             sa.func.count().filter(kept, Case.status.in_(CLOSED)),
         )
-        .join(Response, Response.id == Case.response_id)
-        .where(*wanted.cases())
         .group_by(week)
         .order_by(week)
-    ).all()
+    )
+    rows = session.execute(_of_cases(query, wanted)).all()
     return [WeekClosure(w, total, closed, rate(closed, total)) for w, total, closed in rows]

@@ -26,6 +26,7 @@ from app.services.reports.scores import (
     ScoreRow,
     journey,
     overall,
+    score_sets,
     scores,
 )
 from app.services.reports.voice import (
@@ -34,6 +35,9 @@ from app.services.reports.voice import (
     detractor_keywords,
     sentiment,
 )
+
+# The page's scores of the period: the journey (by touchpoint), the stages and the weekly trend.
+SCORE_GROUPS = (GroupBy.TOUCHPOINT, GroupBy.JOURNEY_STAGE, GroupBy.WEEK)
 
 
 @dataclass(frozen=True)
@@ -56,23 +60,26 @@ class Overview:
 def overview(
     session: Session, wanted: ReportFilter, *, now: datetime, min_sample: int, keyword_sample: int
 ) -> Overview:
-    """The page's figures: each section is its own SQL query (see the modules it calls)."""
+    """The page's figures, each from SQL; the scores by touchpoint, journey stage and week share
+    one pass over the period (see `score_sets`)."""
     before = wanted.previous()
-    steps = journey(session, wanted, min_sample=min_sample)
-    touchpoint_rows = [step.scores for step in steps if step.scores is not None]
+    current = score_sets(session, wanted, SCORE_GROUPS, min_sample=min_sample)
+    steps = journey(
+        session, wanted, min_sample=min_sample, touchpoint_rows=current[GroupBy.TOUCHPOINT]
+    )
     previous_rows = (
         scores(session, before, GroupBy.TOUCHPOINT, min_sample=min_sample) if before else None
     )
     return Overview(
         loop=closed_loop(session, wanted, now=now),
         previous_loop=closed_loop(session, before, now=now) if before else None,
-        scores=overall(touchpoint_rows, min_sample=min_sample),
+        scores=overall(current[GroupBy.TOUCHPOINT], min_sample=min_sample),
         previous_scores=None
         if previous_rows is None
         else overall(previous_rows, min_sample=min_sample),
-        by_stage=scores(session, wanted, GroupBy.JOURNEY_STAGE, min_sample=min_sample),
+        by_stage=current[GroupBy.JOURNEY_STAGE],
         journey=steps,
-        weekly_scores=scores(session, wanted, GroupBy.WEEK, min_sample=min_sample),
+        weekly_scores=current[GroupBy.WEEK],
         weekly_closure=weekly_closure(session, wanted),
         backlog=backlog(session, wanted, now=now),
         overdue=overdue_by_department(session, wanted, now=now),

@@ -11,7 +11,7 @@ an unanswered invitation has no copy of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -32,7 +32,7 @@ from app.models import (
 )
 from app.services.reports.filters import ReportFilter
 from app.services.reports.loop import rate
-from app.services.sqltime import week_start
+from app.services.sqltime import week_label, week_monday
 
 
 class GroupBy(StrEnum):
@@ -73,84 +73,157 @@ def _response_key(group_by: GroupBy) -> sa.ColumnElement[Any]:
         GroupBy.DEPARTMENT: Response.department_id,
         GroupBy.SEGMENT: Response.segment,
         GroupBy.JOURNEY_STAGE: Response.journey_stage,
-        GroupBy.WEEK: week_start(Response.submitted_at),
+        GroupBy.WEEK: week_monday(Response.submitted_at),
     }[group_by]
 
 
-def _invitation_key(group_by: GroupBy) -> sa.ColumnElement[Any]:
+def _invitation_key(group_by: GroupBy) -> sa.ColumnElement[Any] | None:
+    """The keys an invitation has of its own; the others are its touchpoint's."""
     return {
-        GroupBy.TOUCHPOINT: Invitation.touchpoint_id,
-        GroupBy.DEPARTMENT: Touchpoint.department_id,
         GroupBy.SEGMENT: Customer.segment,
-        GroupBy.JOURNEY_STAGE: Touchpoint.journey_stage,
-        GroupBy.WEEK: week_start(Invitation.sent_at),
-    }[group_by]
+        GroupBy.WEEK: week_monday(Invitation.sent_at),
+    }.get(group_by)
 
 
-def _sent_invitations(wanted: ReportFilter, group_by: GroupBy) -> sa.Select[Any]:
-    """(key, sent, answered) over the touchpoint invitations sent in the period."""
-    key = _invitation_key(group_by)
-    query = (
+def _response_counts() -> list[sa.ColumnElement[int]]:
+    """(responses, nps_n, promoters, detractors, csat_n, satisfied, ces_n, easy)."""
+    return [
+        sa.func.count(),
+        sa.func.count(Response.nps),
+        sa.func.count().filter(Response.nps_category == "promoter"),
+        sa.func.count().filter(Response.nps_category == "detractor"),
+        sa.func.count(Response.csat),
+        sa.func.count().filter(Response.csat_satisfied.is_(True)),
+        sa.func.count(Response.ces),
+        sa.func.count().filter(Response.ces >= Response.ces_scale - 1),
+    ]
+
+
+def _answered(wanted: ReportFilter, groups: Sequence[GroupBy]) -> sa.Select[Any]:
+    """The period's touchpoint responses, counted per combination of every group's key."""
+    keys = [_response_key(group).label(group.value) for group in groups]
+    return sa.select(*keys, *_response_counts()).where(*wanted.responses()).group_by(*keys)
+
+
+def _sent_invitations(wanted: ReportFilter, groups: Sequence[GroupBy]) -> sa.Select[Any]:
+    """(keys..., sent, answered) over the touchpoint invitations sent in the period.
+
+    Filtered to the chosen touchpoints first (so an index on the touchpoint can narrow the scan),
+    counted per touchpoint, then joined to the touchpoints on those few rows rather than on
+    every invitation: a touchpoint's department and journey stage are the same for all its
+    invitations, so grouping on them after the count is exact.
+    """
+    own = {group: key for group in groups if (key := _invitation_key(group)) is not None}
+    own_keys = [key.label(group.value) for group, key in own.items()]
+    counted = (
         sa.select(
-            key.label("key"),
-            sa.func.count(),
-            sa.func.count().filter(Invitation.status == InvitationStatus.ANSWERED),
+            Invitation.touchpoint_id,
+            *own_keys,
+            sa.func.count().label("sent"),
+            sa.func.count()
+            .filter(Invitation.status == InvitationStatus.ANSWERED)
+            .label("answered"),
         )
-        .join(Touchpoint, Touchpoint.id == Invitation.touchpoint_id)
         .where(Invitation.event_id.is_not(None), Invitation.sent_at.is_not(None))
-        .group_by(key)
+        .group_by(Invitation.touchpoint_id, *own_keys)
     )
     if wanted.start is not None:
-        query = query.where(Invitation.sent_at >= wanted.start)
+        counted = counted.where(Invitation.sent_at >= wanted.start)
     if wanted.end is not None:
-        query = query.where(Invitation.sent_at < wanted.end)
+        counted = counted.where(Invitation.sent_at < wanted.end)
+    if wanted.touchpoint_id is not None:
+        counted = counted.where(Invitation.touchpoint_id == wanted.touchpoint_id)
     facts = (
-        (Invitation.touchpoint_id, wanted.touchpoint_id),
         (Touchpoint.department_id, wanted.department_id),
         (Touchpoint.journey_stage, wanted.journey_stage),
         (Touchpoint.channel, wanted.channel),
-        (Customer.segment, wanted.segment),
     )
-    query = query.where(*[column == value for column, value in facts if value is not None])
-    if wanted.segment is not None or group_by == GroupBy.SEGMENT:
-        query = query.join(Customer, Customer.id == Invitation.customer_id)
+    if chosen := [column == value for column, value in facts if value is not None]:
+        counted = counted.where(
+            Invitation.touchpoint_id.in_(sa.select(Touchpoint.id).where(*chosen))
+        )
+    if wanted.segment is not None or GroupBy.SEGMENT in own:
+        counted = counted.join(Customer, Customer.id == Invitation.customer_id)
+    if wanted.segment is not None:
+        counted = counted.where(Customer.segment == wanted.segment)
     if wanted.branch is not None:
-        query = query.join(TouchpointEvent, TouchpointEvent.id == Invitation.event_id).where(
+        counted = counted.join(TouchpointEvent, TouchpointEvent.id == Invitation.event_id).where(
             TouchpointEvent.attributes["branch"].as_string() == wanted.branch
         )
-    return query
+    per_touchpoint = counted.subquery()
+    keys = {
+        GroupBy.TOUCHPOINT: Touchpoint.id,
+        GroupBy.DEPARTMENT: Touchpoint.department_id,
+        GroupBy.JOURNEY_STAGE: Touchpoint.journey_stage,
+        **{group: per_touchpoint.c[group.value] for group in own},
+    }
+    selected = [keys[group].label(group.value) for group in groups]
+    return (
+        sa.select(
+            *selected, sa.func.sum(per_touchpoint.c.sent), sa.func.sum(per_touchpoint.c.answered)
+        )
+        .select_from(per_touchpoint)
+        .join(Touchpoint, Touchpoint.id == per_touchpoint.c.touchpoint_id)
+        .group_by(*selected)
+    )
+
+
+def _rolled_up(
+    session: Session, fine: sa.Select[Any], groups: Sequence[GroupBy]
+) -> dict[GroupBy, dict[Any, tuple[int, ...]]]:
+    """The fine counts added up in SQL for each group alone: group -> key -> counts.
+
+    The fine query is read once (a CTE); every count is additive, so each group's sums are
+    exact. Keys are compared as text, the one type every group's key has (a week's Monday is
+    formatted here, on a few rows, rather than on every response).
+    """
+    rows = fine.cte("fine")
+    counts = [column for column in rows.c if column.name not in {g.value for g in groups}]
+    parts = [
+        sa.select(
+            sa.literal(group.value, sa.String).label("grouping"),
+            (
+                week_label(rows.c[group.value])
+                if group == GroupBy.WEEK
+                else sa.cast(rows.c[group.value], sa.String)
+            ).label("key"),
+            *[sa.cast(sa.func.sum(column), sa.Integer) for column in counts],
+        ).group_by(rows.c[group.value])
+        for group in groups
+    ]
+    summed: dict[GroupBy, dict[Any, tuple[int, ...]]] = {group: {} for group in groups}
+    for grouping, key, *values in session.execute(sa.union_all(*parts)):
+        summed[GroupBy(grouping)][key] = tuple(values)
+    return summed
+
+
+def score_sets(
+    session: Session, wanted: ReportFilter, groups: Sequence[GroupBy], *, min_sample: int
+) -> dict[GroupBy, list[ScoreRow]]:
+    """Scores for several groupings with one pass over the period's responses and one over its
+    invitations (the page wants touchpoints, journey stages and weeks of the same rows).
+
+    Each grouping has one row per group that has responses or sent invitations, in the group's
+    natural order.
+    """
+    answered = _rolled_up(session, _answered(wanted, groups), groups)
+    sent = _rolled_up(session, _sent_invitations(wanted, groups), groups)
+    result: dict[GroupBy, list[ScoreRow]] = {}
+    for group in groups:
+        replied, invited = answered[group], sent[group]
+        labels = _labels(session, group, set(replied) | set(invited))
+        result[group] = [
+            _row(code, label, replied.get(key, (0,) * 8) + invited.get(key, (0, 0)), min_sample)
+            for key, (code, label) in labels.items()
+        ]
+    return result
 
 
 def scores(
     session: Session, wanted: ReportFilter, group_by: GroupBy, *, min_sample: int
 ) -> list[ScoreRow]:
     """One row per group that has responses or sent invitations, in the group's natural order."""
-    key = _response_key(group_by)
-    answered = {
-        row[0]: row[1:]
-        for row in session.execute(
-            sa.select(
-                key,
-                sa.func.count(),
-                sa.func.count(Response.nps),
-                sa.func.count().filter(Response.nps_category == "promoter"),
-                sa.func.count().filter(Response.nps_category == "detractor"),
-                sa.func.count(Response.csat),
-                sa.func.count().filter(Response.csat_satisfied.is_(True)),
-                sa.func.count(Response.ces),
-                sa.func.count().filter(Response.ces >= Response.ces_scale - 1),
-            )
-            .where(*wanted.responses())
-            .group_by(key)
-        )
-    }
-    sent = {row[0]: row[1:] for row in session.execute(_sent_invitations(wanted, group_by))}
-    labels = _labels(session, group_by, set(answered) | set(sent))
-    rows = []
-    for group, (code, label) in labels.items():
-        counts = answered.get(group, (0,) * 8) + sent.get(group, (0, 0))
-        rows.append(_row(code, label, counts, min_sample))
-    return rows
+    return score_sets(session, wanted, (group_by,), min_sample=min_sample)[group_by]
 
 
 def _row(key: str, label: str, counts: tuple[int, ...], min_sample: int) -> ScoreRow:
@@ -196,21 +269,20 @@ def overall(rows: list[ScoreRow], *, min_sample: int) -> ScoreRow:
     return _row("all", "All", counts, min_sample)
 
 
-def _labels(session: Session, group_by: GroupBy, keys: Iterable[Any]) -> dict[Any, tuple[str, str]]:
-    """Group key -> (code, English label), ordered as people expect to read them."""
-    if group_by == GroupBy.TOUCHPOINT:
-        found = session.scalars(
-            sa.select(Touchpoint)
-            .where(Touchpoint.id.in_(list(keys)))
-            .order_by(Touchpoint.journey_order, Touchpoint.name)
+def _labels(session: Session, group_by: GroupBy, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Group key (as text) -> (code, English label), ordered as people expect to read them."""
+    if group_by in (GroupBy.TOUCHPOINT, GroupBy.DEPARTMENT):
+        model = Touchpoint if group_by == GroupBy.TOUCHPOINT else Department
+        order = (
+            (Touchpoint.journey_order, Touchpoint.name)
+            if group_by == GroupBy.TOUCHPOINT
+            else (Department.name,)
         )
-        return {t.id: (t.code, t.name) for t in found}
-    if group_by == GroupBy.DEPARTMENT:
         found = session.scalars(
-            sa.select(Department).where(Department.id.in_(list(keys))).order_by(Department.name)
+            sa.select(model).where(model.id.in_([int(key) for key in keys])).order_by(*order)
         )
-        return {d.id: (d.code, d.name) for d in found}
-    return {key: (str(key), str(key)) for key in sorted(k for k in keys if k is not None)}
+        return {str(row.id): (row.code, row.name) for row in found}
+    return {key: (key, key) for key in sorted(k for k in keys if k is not None)}
 
 
 @dataclass(frozen=True)
@@ -222,11 +294,20 @@ class JourneyStep:
     weakest: bool  # the lowest NPS on the journey (among scores above the minimum sample)
 
 
-def journey(session: Session, wanted: ReportFilter, *, min_sample: int) -> list[JourneyStep]:
-    """Touchpoints in journey order (active ones, and any with answers) with scores and cases."""
-    by_code = {
-        row.key: row for row in scores(session, wanted, GroupBy.TOUCHPOINT, min_sample=min_sample)
-    }
+def journey(
+    session: Session,
+    wanted: ReportFilter,
+    *,
+    min_sample: int,
+    touchpoint_rows: list[ScoreRow] | None = None,
+) -> list[JourneyStep]:
+    """Touchpoints in journey order (active ones, and any with answers) with scores and cases.
+
+    `touchpoint_rows`, the period's scores by touchpoint, spare a pass when the caller has them.
+    """
+    if touchpoint_rows is None:
+        touchpoint_rows = scores(session, wanted, GroupBy.TOUCHPOINT, min_sample=min_sample)
+    by_code = {row.key: row for row in touchpoint_rows}
     cases = {
         touchpoint_id: (opened, closed)
         for touchpoint_id, opened, closed in session.execute(
