@@ -13,9 +13,6 @@ GROUPS = ("touchpoint", "department", "segment", "journey_stage", "week")
 
 
 class FilterForm(Form):
-    class Meta:
-        csrf = False
-
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To"), validators=[Optional()])
     department = SelectField(_l("Department"), choices=[], validators=[Optional()])
