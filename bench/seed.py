@@ -18,15 +18,25 @@ from harness import progress  # first: it puts the project on sys.path
 
 from app import create_app
 from app.extensions import db
-from app.models import Department, OutboxMessage, Touchpoint, utcnow
+from app.models import (
+    Department,
+    Invitation,
+    InvitationStatus,
+    OutboxMessage,
+    SurveyLink,
+    Touchpoint,
+    utcnow,
+)
 from app.services.events import CustomerIn, EventIn, ingest_events
 from app.services.invitations import Links, dispatch_invitation
-from app.services.surveys import sync_surveys
+from app.services.surveys import current_survey, sync_surveys
+from surveys.tokens import new_token, token_digest
 from workflows.throttling import ContactPolicy, Verdict
 
 COMPLAINTS_CSV = Path("/work/shared/data/cfpb_complaints_sample.csv")
 TOUCHPOINT = "branch_visit"
 BATCH = 500
+SENT_BATCH = 1000
 # No quiet hours: every invitation is sent now, whatever the hour of the run.
 ALWAYS_SEND = ContactPolicy(quiet_start=time(0, 0), quiet_end=time(0, 0))
 
@@ -87,6 +97,35 @@ def seed_links(app: Flask, count: int, *, first: int) -> list[str]:
             paths += batch_paths
             db.session.commit()
             progress("invitations sent", len(paths), count)
+    return paths
+
+
+def seed_sent_links(app: Flask, count: int) -> list[str]:
+    """`count` sent invitations and their link paths, marked sent directly: for load tests,
+    which need tens of thousands of links but not their e-mails (dispatch makes ~50 a second).
+    Events are still ingested by the app, and links made and stored as dispatch makes them."""
+    secret_key = app.config["SECRET_KEY"]
+    paths: list[str] = []
+    with app.app_context():
+        survey_id = current_survey(db.session, "touchpoint_nps").id
+        for start in range(0, count, SENT_BATCH):
+            now = utcnow()
+            numbers = range(start, min(start + SENT_BATCH, count))
+            events = [_event(n, now) for n in numbers]
+            ids = [r.invitation_id for r in ingest_events(db.session, events, now=now)]
+            db.session.execute(
+                sa.update(Invitation)
+                .where(Invitation.id.in_(ids))
+                .values(status=InvitationStatus.SENT, sent_at=now, survey_id=survey_id)
+            )
+            tokens = {invitation_id: new_token(secret_key, invitation_id) for invitation_id in ids}
+            db.session.execute(
+                sa.insert(SurveyLink),
+                [{"invitation_id": i, "token_hash": token_digest(t)} for i, t in tokens.items()],
+            )
+            db.session.commit()
+            paths += [f"/s/{token}" for token in tokens.values()]
+            progress("links made", len(paths), count)
     return paths
 
 

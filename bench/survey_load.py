@@ -25,7 +25,7 @@ from urllib.parse import urlencode, urlsplit
 import harness
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from seed import bench_app, seed_links, seed_touchpoint
+from seed import bench_app, seed_sent_links, seed_touchpoint
 
 from app.extensions import db
 from app.models import Response
@@ -110,7 +110,7 @@ def main() -> int:
         with app.app_context():
             upgrade(directory=str(harness.ROOT / "migrations"))
         seed_touchpoint(app)
-        links = seed_links(app, steady_n + burst_n + 1, first=0)
+        links = seed_sent_links(app, steady_n + burst_n + 1)
         env = {
             "DATABASE_URL": url,
             "SECRET_KEY": SECRET_KEY,
