@@ -20,6 +20,8 @@ from app.models import (
     User,
     utcnow,
 )
+from app.services.links import link_for_invitation
+from app.services.responses import record_response
 from app.services.surveys import sync_surveys
 from surveys.tokens import new_token, token_digest
 
@@ -118,3 +120,9 @@ def survey_link(secret_key: str, invitation: Invitation) -> str:
     db.session.add(SurveyLink(invitation_id=invitation.id, token_hash=token_digest(token)))
     db.session.flush()
     return f"/s/{token}"
+
+
+def answer(session, invitation, answers, *, now=None) -> int:
+    """Record `answers` to `invitation` as its link's submit would; the response's id."""
+    link = link_for_invitation(session, invitation.id)
+    return record_response(session, link, answers, language="en", now=now or utcnow())

@@ -10,13 +10,10 @@ from sqlalchemy.orm import Session
 
 def dialect_insert(session: Session, model: Any) -> postgresql.Insert | sqlite.Insert:
     """The session's dialect's INSERT for a model, which offers on_conflict_do_*."""
-    return insert_for(dialect_of(session), model)
+    if dialect_of(session) == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
 
 
 def dialect_of(session: Session) -> str:
     return session.get_bind().dialect.name
-
-
-def insert_for(dialect: str, model: Any) -> postgresql.Insert | sqlite.Insert:
-    """A dialect's INSERT, for statements built once per dialect and reused."""
-    return postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)

@@ -6,10 +6,8 @@ import sqlalchemy as sa
 from app.models import Base, utcnow
 from app.services.accounts import create_api_key
 from app.services.cases import route_response
-from app.services.links import link_for_invitation
-from app.services.responses import record_response
 from app.services.surveys import sync_surveys
-from tests.factories import InvitationFactory, TouchpointFactory
+from tests.factories import InvitationFactory, TouchpointFactory, answer
 from workflows.sla import BusinessCalendar
 
 
@@ -24,8 +22,7 @@ def detractor_case(session):
             invitation.touchpoint.department = department
             session.flush()
         answers = {"nps": 2, "comment": comment, "consent": True}
-        link = link_for_invitation(session, invitation.id)
-        response_id = record_response(session, link, answers, language="en", now=utcnow())
+        response_id = answer(session, invitation, answers)
         case = route_response(session, response_id, now=utcnow(), calendar=BusinessCalendar())
         session.commit()
         return case

@@ -8,7 +8,8 @@ from werkzeug.test import Client
 from app.availability import ConcurrencyGate
 
 
-def test_a_request_past_the_limit_gets_503_with_retry_after_and_the_slot_comes_back(app):
+def slow():
+    """A WSGI app that holds its request until released; and the events to watch and free it."""
     inside, release = threading.Event(), threading.Event()
 
     def slow_app(environ, start_response):
@@ -17,6 +18,11 @@ def test_a_request_past_the_limit_gets_503_with_retry_after_and_the_slot_comes_b
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [b"done"]
 
+    return slow_app, inside, release
+
+
+def test_a_request_past_the_limit_gets_503_with_retry_after_and_the_slot_comes_back(app):
+    slow_app, inside, release = slow()
     gate = ConcurrencyGate(slow_app, app, limit=1, queue=1, wait=0.05, retry_after=3)
     first = []
     holder = threading.Thread(target=lambda: first.append(Client(gate).get("/s/x")))
@@ -34,14 +40,7 @@ def test_a_request_past_the_limit_gets_503_with_retry_after_and_the_slot_comes_b
 
 
 def test_a_full_queue_sheds_at_once_while_the_queued_request_gets_the_next_slot(app):
-    inside, release = threading.Event(), threading.Event()
-
-    def slow_app(environ, start_response):
-        inside.set()
-        release.wait(timeout=10)
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"done"]
-
+    slow_app, inside, release = slow()
     gate = ConcurrencyGate(slow_app, app, limit=1, queue=1, wait=10, retry_after=3)
     answers = {}
 

@@ -6,10 +6,8 @@ import sqlalchemy as sa
 
 from app.models import Case, RoutingRule
 from app.services.cases import route_response
-from app.services.links import link_for_invitation
-from app.services.responses import record_response
 from app.services.surveys import sync_surveys
-from tests.factories import DepartmentFactory, InvitationFactory, UserFactory
+from tests.factories import DepartmentFactory, InvitationFactory, UserFactory, answer
 from workflows.sla import BusinessCalendar
 
 MONDAY_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -18,8 +16,7 @@ MONDAY_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 def respond(session, nps, comment=""):
     sync_surveys(session)
     answers = {"nps": nps, "comment": comment}
-    link = link_for_invitation(session, InvitationFactory().id)
-    response_id = record_response(session, link, answers, language="en", now=MONDAY_10)
+    response_id = answer(session, InvitationFactory(), answers, now=MONDAY_10)
     return route_response(session, response_id, now=MONDAY_10, calendar=BusinessCalendar())
 
 

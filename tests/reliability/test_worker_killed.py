@@ -14,12 +14,10 @@ from collections import Counter
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from app.models import Case, CaseEvent, Invitation, OutboxMessage, Response, utcnow
-from app.services.links import link_for_invitation
-from app.services.responses import record_response
+from app.models import Case, CaseEvent, Invitation, OutboxMessage, Response
 from app.services.surveys import sync_surveys
 from tests.conftest import Mailbox, free_port, start_worker, stop_worker
-from tests.factories import InvitationFactory, scheduled_invitations
+from tests.factories import InvitationFactory, answer, scheduled_invitations
 from tests.reliability.conftest import wait_for
 
 EVENTS, DETRACTORS, KILLS = 150, 60, 2
@@ -45,13 +43,7 @@ def test_a_worker_killed_twice_mid_work_leaves_nothing_undone_or_doubled(postgre
     scheduled_invitations(session, EVENTS)
     for _ in range(DETRACTORS):
         answers = {"nps": 1, "what_went_wrong": ["staff"], "consent": True}
-        record_response(
-            session,
-            link_for_invitation(session, InvitationFactory().id),
-            answers,
-            language="en",
-            now=utcnow(),
-        )
+        answer(session, InvitationFactory(), answers)
     session.commit()
     mailbox = SlowMailbox("127.0.0.1", free_port())
     controller = Controller(mailbox, hostname=mailbox.host, port=mailbox.port)

@@ -7,13 +7,12 @@ import sqlalchemy as sa
 
 from app.models import Invitation, OutboxMessage, Response, utcnow
 from app.services.claims import claim_due
-from app.services.links import link_for_invitation
-from app.services.responses import record_response
 from app.services.surveys import sync_surveys
 from tests.factories import (
     CustomerFactory,
     EventFactory,
     InvitationFactory,
+    answer,
     scheduled_invitations,
 )
 from workflows.jobs import route_responses, run_job, send_invitations
@@ -93,13 +92,7 @@ def test_a_failing_job_is_logged_and_rolled_back_not_raised(app, session, caplog
 
 def test_routing_twice_opens_one_case(app, session):
     sync_surveys(session)
-    record_response(
-        session,
-        link_for_invitation(session, InvitationFactory().id),
-        {"nps": 1},
-        language="en",
-        now=utcnow(),
-    )
+    answer(session, InvitationFactory(), {"nps": 1})
     session.commit()
     assert route_responses() == {"cases_opened": 1}
     session.execute(sa.update(Response).values(routing_status="pending"))
@@ -111,13 +104,7 @@ def test_routing_stores_the_sentiment_of_the_comment(app, session):
     sync_surveys(session)
     for comment in ("The app keeps crashing and nobody helps, terrible", "柜员非常耐心，服务很好"):
         answers = {"nps": 5, "comment": comment}
-        record_response(
-            session,
-            link_for_invitation(session, InvitationFactory().id),
-            answers,
-            language="en",
-            now=utcnow(),
-        )
+        answer(session, InvitationFactory(), answers)
     session.commit()
     route_responses()
     session.expire_all()
