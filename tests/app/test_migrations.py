@@ -89,9 +89,7 @@ def test_answers_are_checked_against_their_response_by_index_on_a_fresh_database
     )
     db.session.add(response)
     db.session.flush()
-    seq_scans = sa.text(
-        "SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'response'"
-    )
+    seq_scans = sa.text("SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'response'")
     before = db.session.scalar(seq_scans)  # this connection's counts not yet reported included
     for n in range(8):  # past the fifth run, where PostgreSQL settles on one cached plan
         db.session.add(Answer(response_id=response.id, question_id=f"q{n}", value=n))
