@@ -83,7 +83,9 @@ def save_draft(
     """Keep what the customer has entered so far; the CSRF token is not worth keeping."""
     check_answerable(link, now)
     draft = {k: v for k, v in formdata.items() if k != "csrf_token"}
-    session.execute(SAVE_DRAFT, {"invitation_id": link.invitation_id, "draft": draft, "now": now})
+    session.connection().execute(
+        SAVE_DRAFT, {"invitation_id": link.invitation_id, "draft": draft, "now": now}
+    )
 
 
 def record_response(
@@ -99,43 +101,44 @@ def record_response(
     `answers` are the visible questions' answers, keyed by question id, as the form cleaned them.
     """
     check_answerable(link, now)
-    claimed = session.execute(
+    definition = survey_for(session, link)
+    scores = score_response(definition, answers)
+    branch = (link.event_attributes or {}).get("branch")
+    row = dict(
+        invitation_id=None if definition.anonymous else link.invitation_id,
+        customer_id=None if definition.anonymous else link.customer_id,
+        survey_code=definition.id,
+        survey_version=definition.version,
+        touchpoint_id=link.touchpoint_id,
+        journey_stage=link.journey_stage,
+        department_id=link.department_id,
+        channel=link.channel,
+        segment=link.segment,
+        branch=None if branch is None else str(branch)[:80],
+        submitted_at=now,
+        nps=scores.nps,
+        nps_category=scores.nps_category,
+        csat=scores.csat,
+        csat_satisfied=scores.csat_satisfied,
+        ces=scores.ces,
+        ces_scale=scores.ces_scale,
+        comment=scores.comment,
+        language=language,
+        consent_to_contact=scores.consent_to_contact,
+        routing_status=RoutingStatus.PENDING,
+    )
+    # Everything above is worked out before the first write: from the claim to the commit the
+    # link's row is locked (the whole database, on SQLite), so that stretch is kept short.
+    connection = session.connection()  # Core statements: the ORM's handling would be overhead
+    claimed = connection.execute(
         CLAIM_ANSWER, {"invitation_id": link.invitation_id, "answered_at": now}
     )
     if claimed.rowcount != 1:
         raise LinkUnusable("answered")
-    definition = survey_for(session, link)
-    scores = score_response(definition, answers)
-    branch = (link.event_attributes or {}).get("branch")
     # One statement for the response and one for all its answers.
-    response_id = session.execute(
-        INSERT_RESPONSE,
-        dict(
-            invitation_id=None if definition.anonymous else link.invitation_id,
-            customer_id=None if definition.anonymous else link.customer_id,
-            survey_code=definition.id,
-            survey_version=definition.version,
-            touchpoint_id=link.touchpoint_id,
-            journey_stage=link.journey_stage,
-            department_id=link.department_id,
-            channel=link.channel,
-            segment=link.segment,
-            branch=None if branch is None else str(branch)[:80],
-            submitted_at=now,
-            nps=scores.nps,
-            nps_category=scores.nps_category,
-            csat=scores.csat,
-            csat_satisfied=scores.csat_satisfied,
-            ces=scores.ces,
-            ces_scale=scores.ces_scale,
-            comment=scores.comment,
-            language=language,
-            consent_to_contact=scores.consent_to_contact,
-            routing_status=RoutingStatus.PENDING,
-        ),
-    ).scalar_one()
+    response_id = connection.execute(INSERT_RESPONSE, row).scalar_one()
     if answers:
-        session.execute(
+        connection.execute(
             INSERT_ANSWERS,
             [
                 {"response_id": response_id, "question_id": k, "value": v}
