@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -62,7 +63,11 @@ def register_extensions(app: Flask) -> None:
     app.add_template_filter(local_name)
     app.add_template_global(current_language)
     app.add_template_global(csrf_field)
-    login_manager.init_app(app)
+    # Templates get the lazy proxy, not Flask-Login's eager processor: that one loaded the user
+    # for every page, customers' included, and its session protection then marked the
+    # anonymous session not fresh, so each survey submit re-signed and re-sent the cookie.
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 

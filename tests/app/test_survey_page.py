@@ -102,6 +102,15 @@ def test_a_detractor_answers_everything_that_is_shown(client, session, link):
     }
 
 
+def test_answering_leaves_the_customers_session_cookie_as_it_was(client, link):
+    """The page set the cookie (the CSRF token); the answer neither rewrites nor re-sends it."""
+    page = client.get(url := link())
+    assert "session=" in page.headers["Set-Cookie"]
+    token = csrf_token(page.get_data(as_text=True))
+    result = client.post(url, data={"csrf_token": token, "nps": "9"})
+    assert result.status_code == 200 and "Set-Cookie" not in result.headers
+
+
 def test_hidden_questions_are_not_stored_whatever_the_browser_sent(client, session, link):
     submit(client, link(), nps="10", what_went_wrong=["fees"], consent="yes")
     [response] = stored(session)
