@@ -40,7 +40,10 @@ class Phase:
     """What one phase's requests got back."""
 
     name: str
+    started: float = field(default_factory=time.perf_counter)
     latencies_ms: list[float] = field(default_factory=list)
+    # (seconds into the phase the request left, its latency in ms, status or 0 for no answer)
+    timeline: list[tuple[float, float, int]] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     without_retry_after: int = 0
     failures: int = 0  # no HTTP answer at all
@@ -63,9 +66,11 @@ async def submit(host: str, port: int, path: str, body: bytes, cookie: str, phas
         writer.close()
     except (OSError, TimeoutError):
         phase.failures += 1
+        phase.timeline.append((started - phase.started, (time.perf_counter() - started) * 1000, 0))
         return
     phase.latencies_ms.append((time.perf_counter() - started) * 1000)
     status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
+    phase.timeline.append((started - phase.started, phase.latencies_ms[-1], status))
     phase.statuses[status] = phase.statuses.get(status, 0) + 1
     if status == 503 and b"\r\nretry-after:" not in answer.lower():
         phase.without_retry_after += 1
@@ -78,12 +83,36 @@ async def run_phase(
     url = urlsplit(base)
     body = urlencode({"csrf_token": token, **ANSWERS}).encode()
     start, tasks = time.perf_counter(), []
+    phase.started = start
     for n, path in enumerate(links):
         delay = start + n / rate - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(submit(url.hostname, url.port, path, body, cookie, phase)))
     await asyncio.gather(*tasks)
+
+
+def by_minute(phase: Phase) -> None:
+    """The phase minute by minute: a server that slows down as tables grow shows it here."""
+    minutes: dict[int, list[tuple[float, int]]] = {}
+    for left_at, latency_ms, status in phase.timeline:
+        minutes.setdefault(int(left_at // 60), []).append((latency_ms, status))
+    rows = []
+    for minute, requests in sorted(minutes.items()):
+        latencies = sorted(latency for latency, _ in requests)
+        rows.append(
+            (
+                minute + 1,
+                len(requests),
+                latencies[len(latencies) // 2],
+                latencies[int(len(latencies) * 0.95)],
+                latencies[-1],
+                sum(1 for _, status in requests if status == 503),
+                sum(1 for _, status in requests if status not in (200, 503)),
+            )
+        )
+    print(f"\n{phase.name}, minute by minute:")
+    harness.print_table(["minute", "sent", "p50 ms", "p95 ms", "max ms", "503", "errors"], rows)
 
 
 def session_for(base: str, path: str) -> tuple[str, str]:
@@ -174,6 +203,7 @@ def main() -> int:
         ],
         rows,
     )
+    by_minute(steady)
     print(
         f"\nanswered 200: {answered}; responses in the database: {stored}; answered twice: {twice}"
     )
