@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models import ApiKey, Department, PasswordReset, Role, User
 from app.models.org import new_session_stamp
+from app.services.statements import connection_of
 
 KEY_PREFIX = "tl_"
 USE_RESOLUTION = timedelta(minutes=1)
@@ -172,13 +173,14 @@ NOTE_USE = (
 
 def api_key_for(session: Session, secret: str, *, now: datetime) -> LiveKey | None:
     """The live key for a presented secret, noting its use."""
-    row = session.execute(LIVE_KEY, {"key_hash": _digest(secret)}).first()
+    connection = connection_of(session)
+    row = connection.execute(LIVE_KEY, {"key_hash": _digest(secret)}).first()
     if row is None:
         return None
     key = LiveKey(*row)
     if key.last_used_at is None or now - key.last_used_at > USE_RESOLUTION:
         # To the minute: not one extra write per API request.
-        session.execute(NOTE_USE, {"key_id": key.id, "now": now})
+        connection.execute(NOTE_USE, {"key_id": key.id, "now": now})
     return key
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.models import Customer, Invitation, InvitationStatus, Touchpoint, TouchpointEvent
 from app.models.customer import DEFAULT_TIMEZONE
 from app.services.bulk import Bulk, bulk_for
+from app.services.statements import connection_of
 from app.services.upsert import dialect_of
 from workflows.throttling import first_send_time
 
@@ -154,17 +155,18 @@ def ingest_events(
     DO NOTHING and answered, after one lookup for all such ids, as the duplicate it is.
     """
     statements = statements_for(dialect_of(session))
+    connection = connection_of(session)
     codes = list({e.touchpoint for e in events})
-    touchpoints = {t.code: t for t in session.execute(ACTIVE_TOUCHPOINTS, {"codes": codes})}
+    touchpoints = {t.code: t for t in connection.execute(ACTIVE_TOUCHPOINTS, {"codes": codes})}
     fresh: dict[str, EventIn] = {}
     for event in events:
         if event.touchpoint in touchpoints:
             fresh.setdefault(event.event_id, event)
-    customers = _customers(session, statements, [e.customer for e in fresh.values()])
+    customers = _customers(connection, statements, [e.customer for e in fresh.values()])
     stored = _insert_events(
-        session, statements, list(fresh.values()), touchpoints, customers, now, api_key_id
+        connection, statements, list(fresh.values()), touchpoints, customers, now, api_key_id
     )
-    known = _known(session, statements, {e.event_id for e in events if e.event_id not in stored})
+    known = _known(connection, statements, {e.event_id for e in events if e.event_id not in stored})
     results = []
     for event in events:
         if event.event_id in stored:
@@ -181,15 +183,17 @@ def ingest_events(
     return results
 
 
-def _known(session: Session, statements: Statements, ids: set[str]) -> dict[str, IngestResult]:
+def _known(
+    connection: sa.Connection, statements: Statements, ids: set[str]
+) -> dict[str, IngestResult]:
     if not ids:
         return {}
-    rows = session.execute(statements.known, {"ids": list(ids)})
+    rows = connection.execute(statements.known, {"ids": list(ids)})
     return {row[0]: IngestResult(row[0], "duplicate", row[1], row[2], row[3]) for row in rows}
 
 
 def _insert_events(
-    session: Session,
+    connection: sa.Connection,
     statements: Statements,
     events: list[EventIn],
     touchpoints: dict[str, sa.Row[Any]],
@@ -213,7 +217,7 @@ def _insert_events(
         for e in events
     ]
     bulk = statements.bulk
-    inserted = dict(session.execute(statements.insert_events, bulk.params(rows)).all())
+    inserted = dict(connection.execute(statements.insert_events, bulk.params(rows)).all())
     if not inserted:
         return {}
     event_ids = {row_id: event_id for event_id, row_id in inserted.items()}
@@ -227,7 +231,9 @@ def _insert_events(
     }
     stored = {}
     invitations = bulk.params(list(planned.values()))
-    for event_row_id, invitation_id in session.execute(statements.insert_invitations, invitations):
+    for event_row_id, invitation_id in connection.execute(
+        statements.insert_invitations, invitations
+    ):
         event_id = event_ids[event_row_id]
         row = planned[event_id]
         stored[event_id] = IngestResult(
@@ -282,7 +288,7 @@ class StoredCustomer(NamedTuple):
 
 
 def _customers(
-    session: Session, statements: Statements, incoming: list[CustomerIn]
+    connection: sa.Connection, statements: Statements, incoming: list[CustomerIn]
 ) -> dict[str, StoredCustomer]:
     """The bank's latest view of each customer wins; history stays on the responses.
 
@@ -295,7 +301,8 @@ def _customers(
     if not wanted:
         return {}
     on_file = {
-        row.external_id: row for row in session.execute(statements.customers, {"ids": list(wanted)})
+        row.external_id: row
+        for row in connection.execute(statements.customers, {"ids": list(wanted)})
     }
     found = {
         external_id: StoredCustomer(row.id, row.segment, row.timezone)
@@ -311,7 +318,7 @@ def _customers(
     ):
         if group:
             rows = statements.bulk.params([_customer_row(c) for c in group])
-            for external_id, *stored in session.execute(statement, rows):
+            for external_id, *stored in connection.execute(statement, rows):
                 found[external_id] = StoredCustomer(*stored)
     return found
 
@@ -335,5 +342,5 @@ def _customer_row(customer: CustomerIn) -> dict[str, Any]:
 def event_status(session: Session, event_id: str) -> IngestResult | None:
     """What became of an event, for the API: its invitation's status and reason."""
     statements = statements_for(dialect_of(session))
-    known = _known(session, statements, {event_id}).get(event_id)
+    known = _known(connection_of(session), statements, {event_id}).get(event_id)
     return None if known is None else replace(known, status="accepted")

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import Customer, Invitation, Survey, SurveyLink, Touchpoint, TouchpointEvent
+from app.services.statements import connection_of
 
 
 class OpenLink(NamedTuple):
@@ -80,15 +81,11 @@ BY_ID = _LINK.where(Invitation.id == sa.bindparam("invitation_id"))
 
 
 def link_for_token(session: Session, token_hash: str) -> OpenLink | None:
-    """The link a customer opens, found by the hash the database keeps.
-
-    Run on the session's connection: the ORM's statement handling around Session.execute cost
-    more than the query itself, and a row of plain columns needs none of it.
-    """
-    row = session.connection().execute(BY_TOKEN, {"token_hash": token_hash}).first()
+    """The link a customer opens, found by the hash the database keeps."""
+    row = connection_of(session).execute(BY_TOKEN, {"token_hash": token_hash}).first()
     return None if row is None else OpenLink(*row)
 
 
 def link_for_invitation(session: Session, invitation_id: int) -> OpenLink:
     """The same view of an invitation, for answers recorded without a browser (demo, tests)."""
-    return OpenLink(*session.connection().execute(BY_ID, {"invitation_id": invitation_id}).one())
+    return OpenLink(*connection_of(session).execute(BY_ID, {"invitation_id": invitation_id}).one())

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Answer, Invitation, InvitationStatus, Response, RoutingStatus
 from app.services.links import OpenLink
+from app.services.statements import connection_of
 from app.services.surveys import current_survey, definition_of, stored_definition
 from surveys.schema import SurveyDefinition
 from surveys.scoring import score_response
@@ -83,7 +84,7 @@ def save_draft(
     """Keep what the customer has entered so far; the CSRF token is not worth keeping."""
     check_answerable(link, now)
     draft = {k: v for k, v in formdata.items() if k != "csrf_token"}
-    session.connection().execute(
+    connection_of(session).execute(
         SAVE_DRAFT, {"invitation_id": link.invitation_id, "draft": draft, "now": now}
     )
 
@@ -129,7 +130,7 @@ def record_response(
     )
     # Everything above is worked out before the first write: from the claim to the commit the
     # link's row is locked (the whole database, on SQLite), so that stretch is kept short.
-    connection = session.connection()  # Core statements: the ORM's handling would be overhead
+    connection = connection_of(session)
     claimed = connection.execute(
         CLAIM_ANSWER, {"invitation_id": link.invitation_id, "answered_at": now}
     )
