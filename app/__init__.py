@@ -17,6 +17,7 @@ from app.extensions import babel, csrf, db, login_manager, mail, migrate
 from app.forms import csrf_field
 from app.headers import register_security_headers
 from app.locale import current_language, local_name, localised, select_locale
+from app.query_strings import refuse_nul_in_query_strings
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -35,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
+    refuse_nul_in_query_strings(app)
     register_commands(app)
     install_concurrency_gate(app)
     if app.config["SCHEDULER_EMBEDDED"]:

@@ -167,3 +167,15 @@ def test_an_oversized_survey_post_is_a_413_page_not_a_crash(client):
     result = client.post("/s/any-token", data={"comment": "x" * (3 * 1024 * 1024)})
     assert result.status_code == 413
     assert "Traceback" not in result.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/metrics/closed-loop?branch=%00", "/dashboard?branch=Central%00"]
+)
+def test_a_nul_in_the_query_string_is_a_400_not_a_crash(client, api_headers, path):
+    """Schemathesis found it: PostgreSQL refuses text holding NUL, and the filter became a 500."""
+    result = client.get(path, headers=api_headers)
+    assert result.status_code == 400
+    if path.startswith("/api/"):
+        assert result.get_json()["error"] == "bad_request"
+    assert "Traceback" not in result.get_data(as_text=True)
