@@ -60,8 +60,12 @@ UNAVAILABLE = {
 
 
 def _errors(*codes: int) -> dict[str, Any]:
+    """The error answers of an operation; 400 and 503 can come from any of them."""
     texts = {
-        400: "Not a JSON object: invalid JSON or UTF-8, nested too deeply, or NUL in text",
+        400: (
+            "A body that is not a JSON object (invalid JSON or UTF-8, nested too deeply, NUL in"
+            " text), or a NUL (%00) in the query string"
+        ),
         401: "No valid API key",
         403: "The key lacks the scope",
         404: "Not found",
@@ -70,10 +74,10 @@ def _errors(*codes: int) -> dict[str, Any]:
         415: "The body is not application/json",
         422: "Invalid, with the fields at fault",
     }
-    return {str(code): _json(ErrorBody, texts[code]) for code in codes} | UNAVAILABLE
+    return {str(code): _json(ErrorBody, texts[code]) for code in (400, *codes)} | UNAVAILABLE
 
 
-BODY_ERRORS = (400, 413, 415)
+BODY_ERRORS = (413, 415)
 
 
 def _query(model: type[MetricsQuery]) -> list[dict[str, Any]]:
