@@ -10,11 +10,11 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import render_template
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.models import OPEN_STATUSES, Case, Role, User
+from app.services.letters import write_letter
 from app.services.lifecycle import record_event
 from app.services.outbox import enqueue_email
 from workflows.escalation import SlaState, Step, next_step
@@ -88,19 +88,19 @@ def _email(
     session: Session, case: Case, step: Step, user: User, now: datetime, base_url: str
 ) -> None:
     context = {"case": case, "step": str(step), "link": f"{base_url}/cases/{case.id}"}
-    with force_locale(user.locale):
-        subject = gettext("Case %(id)s: %(what)s", id=case.id, what=_subject(step))
-        body_text = render_template("email/case_alert.txt", **context)
-        body_html = render_template("email/case_alert.html", **context)
+    letter = write_letter(
+        user.locale,
+        "case_alert",
+        lambda: gettext("Case %(id)s: %(what)s", id=case.id, what=_subject(step)),
+        **context,
+    )
     enqueue_email(
         session,
         kind="case_alert",
         subject_key=f"case:{case.id}:{step}:{case.escalation_level}:{user.id}",
         recipient=user.email,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
         now=now,
+        **letter._asdict(),
     )
 
 

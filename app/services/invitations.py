@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import render_template
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.models import Customer, Invitation, InvitationStatus, SurveyLink, Touchpoint
 from app.services.claims import DEFAULT_LEASE, claim_due
+from app.services.letters import write_letter
 from app.services.outbox import enqueue_email
 from app.services.responses import survey_code_for
 from app.services.surveys import current_survey
@@ -174,6 +174,14 @@ def _reminder_due(invitation: Invitation, now: datetime) -> datetime | None:
     return max(due, now)
 
 
+def _subject(kind: str) -> str:
+    return {
+        "invitation": gettext("How did we do? A one-minute question from your bank"),
+        "reminder": gettext("A reminder: one minute to tell us how we did"),
+        "followup": gettext("Did we put it right? Two questions about your case"),
+    }[kind]
+
+
 def _queue_email(
     session: Session, invitation: Invitation, kind: str, key: str, links: Links, now: datetime
 ) -> None:
@@ -189,24 +197,15 @@ def _queue_email(
         "unsubscribe": unsubscribe,
         "expires_at": invitation.expires_at,
     }
-    with force_locale(customer.locale):
-        subject = {
-            "invitation": gettext("How did we do? A one-minute question from your bank"),
-            "reminder": gettext("A reminder: one minute to tell us how we did"),
-            "followup": gettext("Did we put it right? Two questions about your case"),
-        }[kind]
-        body_text = render_template(f"email/{kind}.txt", **context)
-        body_html = render_template(f"email/{kind}.html", **context)
+    letter = write_letter(customer.locale, kind, lambda: _subject(kind), **context)
     assert customer.email is not None
     enqueue_email(
         session,
         kind=kind,
         subject_key=key,
         recipient=customer.email,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
         now=now,
+        **letter._asdict(),
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

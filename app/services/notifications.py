@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import render_template
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import Case, CaseEvent, CaseStatus, Department, OutboxCursor, Response, User
+from app.services.letters import write_letter
 from app.services.outbox import WEBHOOK, enqueue_once
 
 CURSOR = "case_events"
@@ -126,23 +127,25 @@ def send_digests(session: Session, *, now: datetime, channels: Channels) -> int:
             continue
         for address, language in _team(session, department):
             context = {"department": department, "cases": cases, "base_url": channels.base_url}
-            with force_locale(language):
-                subject = gettext(
-                    "%(count)d new cases for %(team)s", count=len(cases), team=department.name
-                )
-                text = render_template("email/case_digest.txt", **context)
-                html = render_template("email/case_digest.html", **context)
+            letter = write_letter(
+                language,
+                "case_digest",
+                _digest_subject(len(cases), department.name),
+                **context,
+            )
             sent += enqueue_once(
                 session,
                 kind="case_digest",
                 subject_key=f"digest:{department.id}:{now:%Y-%m-%d}:{address}",
                 recipient=address,
-                subject=subject,
-                body_text=text,
-                body_html=html,
                 next_attempt_at=now,
+                **letter._asdict(),
             )
     return sent
+
+
+def _digest_subject(count: int, team: str) -> Callable[[], str]:
+    return lambda: gettext("%(count)d new cases for %(team)s", count=count, team=team)
 
 
 def _team(session: Session, department: Department) -> list[tuple[str, str]]:
@@ -170,23 +173,23 @@ def _email(
 ) -> bool:
     address, language = person
     context = {"case": case, "kind": kind, "link": f"{channels.base_url}/cases/{case.id}"}
-    with force_locale(language):
-        subject = (
+    letter = write_letter(
+        language,
+        "case_notice",
+        lambda: (
             gettext("New case %(id)s (%(priority)s)", id=case.id, priority=case.priority)
             if kind == "case_new"
             else gettext("Case %(id)s is assigned to you", id=case.id)
-        )
-        text = render_template("email/case_notice.txt", **context)
-        html = render_template("email/case_notice.html", **context)
+        ),
+        **context,
+    )
     return enqueue_once(
         session,
         kind=kind,
         subject_key=f"case_event:{event.id}:{address}",
         recipient=address,
-        subject=subject,
-        body_text=text,
-        body_html=html,
         next_attempt_at=now,
+        **letter._asdict(),
     )
 
 

@@ -19,13 +19,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import render_template
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.models import PasswordReset, User
 from app.services import audit, signin, throttle
 from app.services.accounts import end_reset_links, set_password
+from app.services.letters import write_letter
 from app.services.outbox import enqueue_email
 from surveys.tokens import token_digest
 
@@ -91,19 +91,16 @@ def _send_link(session: Session, user: User, policy: ResetPolicy, now: datetime)
         "link": f"{policy.base_url}/auth/reset/{token}",
         "minutes": int(policy.lifetime.total_seconds() // 60),
     }
-    with force_locale(user.locale):
-        subject = gettext("Reset your Touchloop password")
-        body_text = render_template("email/password_reset.txt", **context)
-        body_html = render_template("email/password_reset.html", **context)
+    letter = write_letter(
+        user.locale, "password_reset", lambda: gettext("Reset your Touchloop password"), **context
+    )
     enqueue_email(
         session,
         kind=KIND,
         subject_key=f"{KIND}:{reset.id}",
         recipient=user.email,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
         now=now,
+        **letter._asdict(),
     )
     audit.record(session, "anonymous", "password.reset_requested", f"user:{user.id}", at=now)
 

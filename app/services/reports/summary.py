@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import render_template
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.models import OutboxMessage, Role, User
+from app.services.letters import write_letter
 from app.services.outbox import enqueue_once
 from app.services.reports.filters import ReportFilter, day_start
 from app.services.reports.loop import closed_loop
@@ -86,17 +86,17 @@ def _queue(
         "link": f"{base_url}/dashboard?start={wanted.start:%Y-%m-%d}"
         f"&end={wanted.end - timedelta(days=1):%Y-%m-%d}",
     }
-    with force_locale(user.locale):
-        subject = gettext("Touchloop weekly summary, %(week)s", week=week)
-        text = render_template("email/weekly_summary.txt", **context)
-        html = render_template("email/weekly_summary.html", **context)
+    letter = write_letter(
+        user.locale,
+        "weekly_summary",
+        lambda: gettext("Touchloop weekly summary, %(week)s", week=week),
+        **context,
+    )
     return enqueue_once(
         session,
         kind=KIND,
         subject_key=f"{week}:{user.id}",
         recipient=user.email,
-        subject=subject,
-        body_text=text,
-        body_html=html,
         next_attempt_at=now,
+        **letter._asdict(),
     )
