@@ -12,14 +12,20 @@ from flask_login import current_user
 from app.extensions import csrf, db
 from app.models import utcnow
 from app.services import audit
-from app.services.accounts import LiveKey, api_key_for
+from app.services.accounts import api_key_for
 
 
-def _bearer_key() -> LiveKey | None:
+def _bearer_secret() -> str | None:
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
-    return api_key_for(db.session, secret.strip(), now=utcnow())
+    return secret.strip()
+
+
+def _session_may_use(*, staff_too: bool, managers_too: bool) -> bool:
+    if not current_user.is_authenticated:
+        return False
+    return staff_too or (managers_too and current_user.sees_all_departments)
 
 
 def require_scope(
@@ -27,20 +33,22 @@ def require_scope(
 ) -> Callable[..., Any]:
     """401 without a live key; 403 when the key lacks the scope.
 
-    A signed-in manager (or any staff member, with `staff_too`) may use the endpoint with their
-    session instead; then a write must carry the CSRF token (X-CSRFToken), like a form.
+    A request without a bearer key may come from a signed-in manager (or any staff member, with
+    `staff_too`) with their session instead; then a write must carry the CSRF token
+    (X-CSRFToken), like a form. A request with a key is judged by the key alone, so a bank
+    system's call never loads a user from a session it does not have.
     """
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            signed_in = current_user.is_authenticated
-            if signed_in and (staff_too or (managers_too and current_user.sees_all_departments)):
+            secret = _bearer_secret()
+            if secret is None and _session_may_use(staff_too=staff_too, managers_too=managers_too):
                 if request.method not in ("GET", "HEAD"):
                     csrf.protect()
                 g.api_key = None
                 return view(*args, **kwargs)
-            g.api_key = _bearer_key()
+            g.api_key = None if secret is None else api_key_for(db.session, secret, now=utcnow())
             if g.api_key is None:
                 body = jsonify(error="unauthorized", message="Send 'Authorization: Bearer <key>'.")
                 return body, 401, {"WWW-Authenticate": 'Bearer realm="touchloop"'}

@@ -92,3 +92,17 @@ def test_a_bank_system_needs_the_cases_scope_and_then_sees_all(client, session, 
 def test_nobody_signed_in_gets_a_401(client, two_departments):
     _, mine, _ = two_departments
     assert client.get(f"/api/v1/cases/{mine.id}").status_code == 401
+
+
+def test_a_request_with_a_key_is_judged_by_the_key_not_the_session(
+    client, session, two_departments
+):
+    user, mine, theirs = two_departments
+    _k, metrics_only = create_api_key(session, "bi", ("metrics:read",))
+    session.commit()
+    login(client, user.email, PASSWORD)
+    assert client.get("/api/v1/cases").status_code == 200
+    keyed = client.get("/api/v1/cases", headers={"Authorization": f"Bearer {metrics_only}"})
+    assert keyed.status_code == 403
+    wrong = client.get("/api/v1/cases", headers={"Authorization": "Bearer not-a-key"})
+    assert wrong.status_code == 401
