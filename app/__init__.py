@@ -86,7 +86,9 @@ def register_extensions(app: Flask) -> None:
         from app.postgresql import tune_postgresql
 
         with app.app_context():
-            tune_postgresql(db.engine)
+            tune_postgresql(
+                db.engine, ping_after_idle=app.config["DATABASE_PING_AFTER_IDLE_SECONDS"]
+            )
 
 
 def register_blueprints(app: Flask) -> None:

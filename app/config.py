@@ -70,11 +70,11 @@ class Config:
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
         self.SQLALCHEMY_DATABASE_URI = _database_url()
-        # A restarted PostgreSQL leaves dead pooled connections: test each before use.
-        # SQLite has no server to lose, so it is spared the extra round trip.
-        self.SQLALCHEMY_ENGINE_OPTIONS = {
-            "pool_pre_ping": not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")
-        }
+        # PostgreSQL: a pooled connection idle longer than this is tested before use, so one
+        # left dead by a restarted server is replaced unseen (app/postgresql.py).
+        self.DATABASE_PING_AFTER_IDLE_SECONDS = float(
+            os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS", "5")
+        )
         self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
         self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

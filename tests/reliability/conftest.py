@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -40,14 +41,22 @@ def proxied_url(proxy: TcpProxy, app: Flask) -> str:
     return urlunsplit(url._replace(netloc=netloc))
 
 
+@contextmanager
+def web_through(proxy: TcpProxy, postgres: Flask, **config: Any) -> Iterator[Flask]:
+    """A second web app, as another server process would be, reaching the database by the proxy."""
+    web = create_app(app_config(proxied_url(proxy, postgres), **config))
+    web.test_client_class = FreshContextClient
+    try:
+        yield web
+    finally:
+        with web.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture
 def proxied_app(postgres: Flask, db_proxy: TcpProxy) -> Iterator[Flask]:
-    """A second web app, as another server process would be, reaching the database by the proxy."""
-    web = create_app(app_config(proxied_url(db_proxy, postgres), UNAVAILABLE_RETRY_AFTER_SECONDS=7))
-    web.test_client_class = FreshContextClient
-    yield web
-    with web.app_context():
-        db.engine.dispose()
+    with web_through(db_proxy, postgres, UNAVAILABLE_RETRY_AFTER_SECONDS=7) as web:
+        yield web
 
 
 def event(event_id: str) -> dict[str, Any]:

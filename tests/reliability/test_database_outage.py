@@ -2,6 +2,7 @@
 
 import time
 
+import pytest
 import sqlalchemy as sa
 
 from app.models import TouchpointEvent
@@ -10,7 +11,8 @@ from app.services.surveys import sync_surveys
 from tests.app.openapi_check import assert_matches_openapi
 from tests.conftest import start_worker, stop_worker
 from tests.factories import InvitationFactory, TouchpointFactory, scheduled_invitations, survey_link
-from tests.reliability.conftest import event, proxied_url, wait_for
+from tests.reliability.conftest import event, proxied_url, wait_for, web_through
+from tests.reliability.proxy import TcpProxy
 
 
 def test_the_web_answers_503_with_retry_after_while_the_database_is_away(
@@ -46,6 +48,35 @@ def test_the_web_answers_503_with_retry_after_while_the_database_is_away(
         sa.select(TouchpointEvent.event_id).where(TouchpointEvent.api_key_id.is_not(None))
     ).all()
     assert sorted(stored) == ["before", "during"]
+
+
+@pytest.mark.parametrize(
+    ("ping_after_idle", "first_after_restart"),
+    [(0.0, 202), (3600.0, 503)],
+    ids=["idle connection pinged", "busy connection"],
+)
+def test_a_restart_costs_a_busy_process_one_request_and_an_idle_one_none(
+    postgres, db_proxy: TcpProxy, session, ping_after_idle: float, first_after_restart: int
+):
+    """Pooled connections the server dropped: replaced unseen after an idle spell; otherwise
+    the first request meets the dead socket and gets a 503, and the pool retires the rest."""
+    sync_surveys(session)
+    TouchpointFactory(code="branch_visit")
+    _key, secret = create_api_key(session, "core-banking")
+    session.commit()
+    with web_through(db_proxy, postgres, DATABASE_PING_AFTER_IDLE_SECONDS=ping_after_idle) as web:
+        client, headers = web.test_client(), {"Authorization": f"Bearer {secret}"}
+        assert client.post("/api/v1/events", json=event("a"), headers=headers).status_code == 202
+        db_proxy.stop()  # the server restarts: every pooled connection is cut
+        db_proxy.start()
+        answers = [
+            client.post("/api/v1/events", json=event(name), headers=headers).status_code
+            for name in ("b", "c", "d")
+        ]
+    assert answers == [first_after_restart, 202, 202]
+    session.expire_all()
+    stored = session.scalars(sa.select(TouchpointEvent.event_id).order_by("event_id")).all()
+    assert stored == (["a", "b", "c", "d"] if first_after_restart == 202 else ["a", "c", "d"])
 
 
 def test_the_worker_rides_out_an_outage_and_sends_everything_once(
