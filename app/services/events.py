@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from app.models import Customer, Invitation, InvitationStatus, Touchpoint, TouchpointEvent
@@ -42,15 +43,19 @@ EVENT_COLUMNS = (
     "received_at",
     "attributes",
 )
-INVITATION_COLUMNS = (
-    "event_id",
+# What _invitation plans for an event, before the event has a row id: every column with a
+# default too, since a default is not filled in for an INSERT inside a WITH.
+PLANNED_COLUMNS = (
     "customer_id",
     "touchpoint_id",
     "send_after",
     "expires_at",
     "status",
     "reason",
+    "reminders_sent",
+    "created_at",
 )
+INVITATION_COLUMNS = ("event_id", *PLANNED_COLUMNS)
 
 
 class Statements(NamedTuple):
@@ -61,6 +66,8 @@ class Statements(NamedTuple):
     known: Any
     insert_events: Any  # an id already stored is skipped
     insert_invitations: Any
+    # PostgreSQL: both inserts in one statement, one round trip (None elsewhere).
+    insert_events_and_invitations: Any
     upsert_customers: Any  # the timezone sent replaces the one on file
     upsert_customers_keep_timezone: Any
 
@@ -82,6 +89,9 @@ def statements_for(dialect: str) -> Statements:
             customer_table.c.timezone,
         )
 
+    insert_events = events.on_conflict_do_nothing(
+        index_elements=[event_table.c.event_id]
+    ).returning(event_table.c.event_id, event_table.c.id)
     return Statements(
         bulk=bulk,
         customers=sa.select(customer_table).where(bulk.one_of(customer_table.c.external_id, "ids")),
@@ -99,14 +109,51 @@ def statements_for(dialect: str) -> Statements:
             )
             .where(bulk.one_of(event_table.c.event_id, "ids"))
         ),
-        insert_events=events.on_conflict_do_nothing(
-            index_elements=[event_table.c.event_id]
-        ).returning(event_table.c.event_id, event_table.c.id),
+        insert_events=insert_events,
         insert_invitations=bulk.insert(invitation_table, INVITATION_COLUMNS).returning(
             invitation_table.c.event_id, invitation_table.c.id
         ),
+        insert_events_and_invitations=(
+            _events_with_invitations(insert_events) if bulk.arrays else None
+        ),
         upsert_customers=upsert((*CUSTOMER_DETAILS, "timezone")),
         upsert_customers_keep_timezone=upsert(CUSTOMER_DETAILS),
+    )
+
+
+def _events_with_invitations(insert_events: Any) -> Any:
+    """Each event inserted, and the invitation planned for it, in one PostgreSQL statement.
+
+    The planned invitations travel as arrays keyed by the bank's event id (`planned_*`); only
+    those whose event was new are inserted, and the answer pairs event ids with invitation ids.
+    """
+    new_events = insert_events.cte("new_events")
+    planned = (
+        sa.func.unnest(
+            sa.bindparam("planned_key", type_=postgresql.ARRAY(event_table.c.event_id.type)),
+            *(
+                sa.bindparam(
+                    f"planned_{name}", type_=postgresql.ARRAY(invitation_table.c[name].type)
+                )
+                for name in PLANNED_COLUMNS
+            ),
+        )
+        .table_valued("key", *PLANNED_COLUMNS)
+        .render_derived("planned")
+    )
+    new_invitations = (
+        postgresql.insert(invitation_table)
+        .from_select(
+            ("event_id", *PLANNED_COLUMNS),
+            sa.select(new_events.c.id, *(planned.c[name] for name in PLANNED_COLUMNS)).join_from(
+                new_events, planned, planned.c.key == new_events.c.event_id
+            ),
+        )
+        .returning(invitation_table.c.event_id, invitation_table.c.id)
+        .cte("new_invitations")
+    )
+    return sa.select(new_events.c.event_id, new_invitations.c.id).join_from(
+        new_invitations, new_events, new_invitations.c.event_id == new_events.c.id
     )
 
 
@@ -201,7 +248,7 @@ def _insert_events(
     now: datetime,
     api_key_id: int | None,
 ) -> dict[str, IngestResult]:
-    """Insert the events, then an invitation for each one this request stored."""
+    """Insert the events, and an invitation for each one this request stored."""
     if not events:
         return {}
     rows = [
@@ -216,30 +263,61 @@ def _insert_events(
         }
         for e in events
     ]
-    bulk = statements.bulk
-    inserted = dict(connection.execute(statements.insert_events, bulk.params(rows)).all())
-    if not inserted:
-        return {}
-    event_ids = {row_id: event_id for event_id, row_id in inserted.items()}
     planned = {
         e.event_id: _invitation(
             e, touchpoints[e.touchpoint], customers[e.customer.external_id], now
         )
-        | {"event_id": inserted[e.event_id]}
         for e in events
-        if e.event_id in inserted
     }
-    stored = {}
-    invitations = bulk.params(list(planned.values()))
-    for event_row_id, invitation_id in connection.execute(
-        statements.insert_invitations, invitations
-    ):
-        event_id = event_ids[event_row_id]
-        row = planned[event_id]
-        stored[event_id] = IngestResult(
-            event_id, "accepted", invitation_id, row["status"], row["reason"]
+    if statements.insert_events_and_invitations is None:
+        written = _write_in_two(connection, statements, rows, planned)
+    else:
+        written = _write_in_one(connection, statements, rows, planned)
+    return {
+        event_id: IngestResult(
+            event_id,
+            "accepted",
+            invitation_id,
+            planned[event_id]["status"],
+            planned[event_id]["reason"],
         )
-    return stored
+        for event_id, invitation_id in written
+    }
+
+
+def _write_in_one(
+    connection: sa.Connection,
+    statements: Statements,
+    rows: list[dict[str, Any]],
+    planned: dict[str, dict[str, Any]],
+) -> list[tuple[str, int]]:
+    """The events and their invitations (event id, invitation id) in one round trip."""
+    invitations = statements.bulk.params([{"key": key} | row for key, row in planned.items()])
+    arrays = statements.bulk.params(rows) | {f"planned_{n}": v for n, v in invitations.items()}
+    return [
+        tuple(row) for row in connection.execute(statements.insert_events_and_invitations, arrays)
+    ]
+
+
+def _write_in_two(
+    connection: sa.Connection,
+    statements: Statements,
+    rows: list[dict[str, Any]],
+    planned: dict[str, dict[str, Any]],
+) -> list[tuple[str, int]]:
+    """The events, then the invitations of those that were new (event id, invitation id)."""
+    bulk = statements.bulk
+    inserted = dict(connection.execute(statements.insert_events, bulk.params(rows)).all())
+    if not inserted:
+        return []
+    event_ids = {row_id: event_id for event_id, row_id in inserted.items()}
+    invitations = [planned[key] | {"event_id": row_id} for key, row_id in inserted.items()]
+    return [
+        (event_ids[event_row_id], invitation_id)
+        for event_row_id, invitation_id in connection.execute(
+            statements.insert_invitations, bulk.params(invitations)
+        )
+    ]
 
 
 def _invitation(
@@ -270,6 +348,8 @@ def _invitation(
         "expires_at": expires_at,
         "status": status,
         "reason": reason,
+        "reminders_sent": 0,
+        "created_at": now,
     }
 
 
