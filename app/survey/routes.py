@@ -22,6 +22,7 @@ from app.services.responses import (
     survey_for,
 )
 from app.survey.forms import form_class
+from app.survey.pages import language_page
 from surveys.tokens import customer_id_from, invitation_id_from, token_digest
 
 bp = Blueprint("survey", __name__)
@@ -63,18 +64,18 @@ def _link(token: str) -> OpenLink:
 @bp.errorhandler(404)
 def _unknown_page(_error: Exception) -> Any:
     """Forged, mistyped and unknown links: one friendly page, the same for all of them."""
-    return render_template("survey/unknown.html"), 404
+    return language_page("survey/unknown.html"), 404
 
 
 @bp.errorhandler(429)
 def _too_many(_error: Exception) -> Any:
-    return render_template("survey/too_many.html"), 429
+    return language_page("survey/too_many.html"), 429
 
 
 @bp.errorhandler(LinkUnusable)
 def _unusable(unusable: LinkUnusable) -> Any:
     db.session.rollback()
-    return render_template(f"survey/{unusable.reason}.html"), UNUSABLE_STATUS[unusable.reason]
+    return language_page(f"survey/{unusable.reason}.html"), UNUSABLE_STATUS[unusable.reason]
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
@@ -88,11 +89,11 @@ def answer(token: str) -> Any:
     if request.form.get("action") == "save":
         save_draft(db.session, link, request.form.to_dict(flat=False), now=utcnow())
         db.session.commit()
-        return render_template("survey/saved.html")
+        return language_page("survey/saved.html")
     if form.validate_on_submit():
         record_response(db.session, link, form.answers(), language=current_language(), now=utcnow())
         db.session.commit()
-        return render_template("survey/thanks.html")
+        return language_page("survey/thanks.html")
     status = 422 if form.errors else 200
     page = render_template("survey/form.html", form=form, definition=definition, link=link)
     return page, status
@@ -116,10 +117,10 @@ def unsubscribe(token: str) -> Any:
         _refuse_link()
     g.page_locale = customer.locale
     if request.method == "GET":
-        return render_template("survey/unsubscribe.html")
+        return language_page("survey/unsubscribe.html")
     opt_out(db.session, customer.id, now=utcnow())
     db.session.commit()
-    return render_template("survey/unsubscribed.html")
+    return language_page("survey/unsubscribed.html")
 
 
 def _multidict(draft: dict[str, list[str]]) -> MultiDict[str, str]:

@@ -183,6 +183,16 @@ def test_a_second_submit_says_already_answered_and_stores_nothing(client, sessio
     assert len(stored(session)) == 1
 
 
+def test_each_customer_is_thanked_in_their_own_language(client, link):
+    thanks = [
+        submit(client, link(locale=locale), nps="9").get_data(as_text=True)
+        for locale in ("zh_CN", "en", "zh_CN")
+    ]
+    assert ["谢谢您" in page for page in thanks] == [True, False, True]
+    assert ["Thank you" in page for page in thanks] == [False, True, False]
+    assert all('<html lang="zh-CN">' in page for page in thanks[::2])
+
+
 def test_a_post_without_csrf_token_is_refused(client, session, link):
     assert client.post(link(), data={"nps": "5"}).status_code == 400
     assert stored(session) == []
