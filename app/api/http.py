@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, request
 from pydantic import BaseModel
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -31,7 +31,9 @@ class BodyRejected(Exception):
 
 
 def reply(model: BaseModel, status: int = 200) -> Any:
-    return jsonify(model.model_dump(mode="json")), status
+    """The model as JSON, serialised by pydantic-core (a dict and json.dumps cost twice as much)."""
+    body = model.model_dump_json()
+    return current_app.response_class(body, status=status, mimetype="application/json")
 
 
 def error_reply(
