@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.models import Case, CaseEvent, CaseStatus, Department, OutboxCursor, Response, User
 from app.services.letters import write_letter
 from app.services.outbox import WEBHOOK, enqueue_once
+from app.services.upsert import dialect_insert
 
 CURSOR = "case_events"
 HOOKED = {"opened", CaseStatus.CLOSED, CaseStatus.REOPENED, CaseStatus.CANCELLED}
@@ -45,9 +46,7 @@ def publish_case_events(
     batch: int = 500,
 ) -> Counter[str]:
     """Queue what the settled new timeline entries call for; what was queued, by kind."""
-    cursor = session.get(OutboxCursor, CURSOR) or OutboxCursor(name=CURSOR, position=0)
-    session.add(cursor)
-    start = cursor.position
+    start = _cursor_position(session)
     events = session.scalars(
         sa.select(CaseEvent)
         .where(CaseEvent.id > start, CaseEvent.at <= now - settle)
@@ -91,6 +90,19 @@ def publish_case_events(
             .values(position=events[-1].id)
         )
     return queued
+
+
+def _cursor_position(session: Session) -> int:
+    """Where the cursor stands, its row made on first use. Two workers starting on a new
+    database both make it: the second insert waits for the first and is skipped, not failed."""
+    session.execute(
+        dialect_insert(session, OutboxCursor)
+        .values(name=CURSOR, position=0)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    return session.scalars(
+        sa.select(OutboxCursor.position).where(OutboxCursor.name == CURSOR)
+    ).one()
 
 
 def send_digests(session: Session, *, now: datetime, channels: Channels) -> int:

@@ -9,8 +9,10 @@ from typing import ClassVar
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
-from app.models import CaseEvent, OutboxMessage, utcnow
+from app.extensions import db
+from app.models import CaseEvent, OutboxCursor, OutboxMessage, utcnow
 from app.services.lifecycle import transition_case
 from app.services.notifications import Channels, publish_case_events
 from app.services.webhooks import signature
@@ -51,6 +53,33 @@ def test_an_entry_waits_until_it_has_settled(session, detractor_case):
     assert publish_case_events(session, now=later, channels=channels, settle=settle) == Counter(
         case_new=1
     )
+
+
+def test_two_publishers_starting_on_a_new_database_both_succeed(app, session, detractor_case):
+    """Both make the cursor's row; the second waits for the first one's commit, then reads it."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite lets one writer in at a time; the race needs PostgreSQL")
+    detractor_case()
+    session.commit()
+    channels, outcome = Channels("http://localhost"), {}
+    with Session(db.engine) as first, Session(db.engine) as second:
+        publish_case_events(first, now=utcnow(), channels=channels, settle=timedelta(0))
+
+        def publish_second():
+            try:
+                publish_case_events(second, now=utcnow(), channels=channels, settle=timedelta(0))
+                second.commit()
+                outcome["second"] = "published"
+            except sa.exc.DBAPIError as error:
+                outcome["second"] = type(error.orig).__name__
+
+        racer = threading.Thread(target=publish_second)
+        racer.start()
+        racer.join(0.5)  # blocked on the first one's row
+        first.commit()
+        racer.join(10)
+    assert outcome == {"second": "published"}
+    assert session.scalar(sa.select(sa.func.count()).select_from(OutboxCursor)) == 1
 
 
 def test_a_digest_department_gets_one_summary_a_day(session, detractor_case):
