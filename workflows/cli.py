@@ -31,8 +31,10 @@ def worker_command() -> None:
     scheduler = configure(BlockingScheduler(), app, persistent=True)
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        click.echo("worker: stopping after the running jobs finish")
-        scheduler.shutdown(wait=True)
+        # Out of the scheduler's loop first, as Ctrl-C leaves it: shutting down from inside the
+        # handler returned into a loop still handing due jobs to the stopped thread pool,
+        # which logged an error for each of them.
+        raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
     click.echo(
@@ -42,4 +44,5 @@ def worker_command() -> None:
     try:
         scheduler.start()
     except KeyboardInterrupt:
+        click.echo("worker: stopping after the running jobs finish")
         scheduler.shutdown(wait=True)

@@ -30,6 +30,7 @@ def test_two_workers_send_every_invitation_exactly_once(app, session, smtp_serve
     attempts = session.scalars(sa.select(OutboxMessage.attempts)).all()
     assert len(attempts) == DUE and set(attempts) == {1}
     assert all(worker.returncode == 0 for worker in workers), outputs
+    assert not any("ERROR" in output for output in outputs), outputs
 
 
 MANY = 5000
@@ -73,3 +74,4 @@ def test_two_workers_on_postgresql_deliver_5000_queued_emails_no_duplicates_no_g
     session.expire_all()
     attempts = Counter(session.scalars(sa.select(OutboxMessage.attempts)))
     assert attempts == {1: MANY}
+    assert not any("ERROR" in output for output in outputs), [o[-2000:] for o in outputs]
