@@ -197,7 +197,8 @@ def ingest_events(
 ) -> list[IngestResult]:
     """Store a batch; each event gets its own result, in order.
 
-    A new event from a known customer is four statements, two of them writes. An event id
+    A new event from a known customer is four statements, two of them writes; on PostgreSQL
+    the two writes are one statement (`_events_with_invitations`). An event id
     already stored (a retry, or a concurrent request a moment ago) is skipped by ON CONFLICT
     DO NOTHING and answered, after one lookup for all such ids, as the duplicate it is.
     """
