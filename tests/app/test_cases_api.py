@@ -97,7 +97,7 @@ def test_nobody_signed_in_gets_a_401(client, two_departments):
 def test_a_request_with_a_key_is_judged_by_the_key_not_the_session(
     client, session, two_departments
 ):
-    user, mine, theirs = two_departments
+    user, _, _ = two_departments
     _k, metrics_only = create_api_key(session, "bi", ("metrics:read",))
     session.commit()
     login(client, user.email, PASSWORD)
