@@ -152,8 +152,6 @@ def register_commands(app: Flask) -> None:
 
 def start_embedded_scheduler(app: Flask) -> None:
     """One-process mode for `make run`: the workflow clock in a thread of the web server."""
-    from apscheduler.schedulers.background import BackgroundScheduler
+    from workflows.scheduler import WorkflowScheduler, configure
 
-    from workflows.scheduler import configure
-
-    configure(BackgroundScheduler(daemon=True), app, persistent=False).start()
+    configure(WorkflowScheduler(daemon=True), app, persistent=False).start()

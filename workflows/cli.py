@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import signal
-from types import FrameType
+import threading
 
 import click
-from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
 from flask.cli import AppGroup
 
 from workflows.jobs import run_once
-from workflows.scheduler import configure
+from workflows.scheduler import WorkflowScheduler, configure
 
 workflows_cli = AppGroup("workflows", help="Run the workflow jobs.")
 
@@ -26,23 +25,26 @@ def run_once_command() -> None:
 
 @click.command("worker")
 def worker_command() -> None:
-    """Run the workflow jobs on the clock until stopped (SIGTERM or Ctrl-C stop it cleanly)."""
+    """Run the workflow jobs on the clock until stopped (SIGTERM or Ctrl-C stop it cleanly).
+
+    The clock runs in its own thread and this one only waits for the signal, then shuts the
+    clock down: shutting down inside a signal handler ran in the middle of whatever the
+    thread was doing (the clock's own pass over due jobs, or, raised as an exception, a
+    database call). From here, shutdown waits for a pass to end, then for the running jobs.
+    """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    scheduler = configure(BlockingScheduler(), app, persistent=True)
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        # Out of the scheduler's loop first, as Ctrl-C leaves it: shutting down from inside the
-        # handler returned into a loop still handing due jobs to the stopped thread pool,
-        # which logged an error for each of them.
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
+    scheduler = configure(WorkflowScheduler(), app, persistent=True)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
     click.echo(
         f"worker: running {len(scheduler.get_jobs())} jobs every "
         f"{app.config['WORKFLOW_TICK_SECONDS']} s"
     )
+    scheduler.start()
     try:
-        scheduler.start()
+        while not stopping.wait(0.5):
+            pass
     except KeyboardInterrupt:
-        click.echo("worker: stopping after the running jobs finish")
-        scheduler.shutdown(wait=True)
+        pass
+    click.echo("worker: stopping after the running jobs finish")
+    scheduler.shutdown(wait=True)
