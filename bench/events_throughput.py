@@ -39,7 +39,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask import Flask
 from harness import WrkResult
-from seed import TOUCHPOINT, bench_app, seed_touchpoint
+from seed import TOUCHPOINT, bench_app, dispose_app, seed_touchpoint
 from survey_throughput import bare_writes, database, migrate
 
 from app.extensions import db
@@ -156,7 +156,7 @@ def measure_ingestion(kind: str, args: argparse.Namespace, logs: Path) -> Ingest
         if kind == "sqlite":
             set_wal(bare_url)
         app = bench_app(app_url, SECRET_KEY, BASE_URL)
-        stack.callback(_dispose, app)
+        stack.callback(dispose_app, app)
         seed_touchpoint(app)
         key = seed_api_key(app)
         seed_customers(app, CUSTOMERS)
@@ -238,10 +238,10 @@ def seed_api_key(app: Flask) -> str:
 
 def seed_customers(app: Flask, count: int) -> None:
     """One event per customer, with exactly the details events.lua sends for them."""
-    seed_events(app, count, "customers seeded", lambda n: (f"seed-{n}", _customer(n)))
+    seed_events(app, count, "customers seeded", lambda n: (f"seed-{n}", seeded_customer(n)))
 
 
-def _customer(number: int) -> CustomerIn:
+def seeded_customer(number: int) -> CustomerIn:
     return CustomerIn(
         external_id=f"bench-c-{number}",
         email=f"c{number}@example.com",
@@ -293,11 +293,6 @@ def _shown(result: WrkResult, label: str) -> WrkResult:
     if _failures(result):
         print(f"  {label}: {_failures(result)} failed requests\n{result.output}", file=sys.stderr)
     return result
-
-
-def _dispose(app: Flask) -> None:
-    with app.app_context():
-        db.engine.dispose()
 
 
 def log_errors(log: Path) -> Counter[str]:
@@ -375,7 +370,7 @@ def measure_delivery(kind: str, workers: int, args: argparse.Namespace, logs: Pa
         url = stack.enter_context(database(kind, "touchloop_bench_events_mail", files))
         migrate(url)
         app = bench_app(url, SECRET_KEY, BASE_URL)
-        stack.callback(_dispose, app)
+        stack.callback(dispose_app, app)
         seed_touchpoint(app)
         seed_due_invitations(app, args.invitations)
         sink, port = stack.enter_context(smtp_sink())

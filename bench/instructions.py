@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 import harness
-from seed import bench_app, load_comments, seed_links, seed_touchpoint
+from events_throughput import seed_api_key, seed_customers, seeded_customer
+from seed import bench_app, dispose_app, load_comments, seed_links, seed_touchpoint
+from survey_throughput import CSRF_INPUT, bare_writes, database, detractor_answer, migrate
 
 SECRET_KEY = "bench-only-secret"
 BASE_URL = "http://bench.invalid"
@@ -99,56 +101,29 @@ def build_control(work: Path) -> None:
 
 @contextmanager
 def prepared(scenario: str, args: argparse.Namespace, work: Path) -> Iterator[dict[str, Any]]:
-    """A migrated database with what the scenario needs; the child's setup as a dict."""
-    if scenario.startswith("bare"):
-        yield {"url": f"sqlite:///{work / 'bare.db'}" if args.db == "sqlite" else None}
-        return
-    with database(args.db, work / f"{scenario}.db") as url:
-        migrate_url(url)
+    """A new database with what the scenario needs; the child's setup as a dict."""
+    name = "touchloop_bench_instructions_" + scenario.replace("-", "_")
+    with database(args.db, name, work) as url:
+        setup: dict[str, Any] = {"url": url}
+        if scenario.startswith("bare"):  # the bare app makes its own table
+            yield setup
+            return
+        migrate(url)
         app = bench_app(url, SECRET_KEY, BASE_URL)
         seed_touchpoint(app)
-        setup: dict[str, Any] = {"url": url}
         if scenario == "event":
-            from events_throughput import seed_api_key, seed_customers
-
             setup["key"] = seed_api_key(app)
             seed_customers(app, SEEDED_CUSTOMERS)
         else:
             setup["links"] = seed_links(app, WARM_UP + args.requests, first=0)
-        dispose(app)
+        dispose_app(app)
         yield setup
-
-
-@contextmanager
-def database(kind: str, sqlite_file: Path) -> Iterator[str]:
-    """A new database: `sqlite_file`, or a scratch database on PostgreSQL."""
-    if kind == "sqlite":
-        yield f"sqlite:///{sqlite_file}"
-    else:
-        with harness.scratch_postgres("touchloop_bench_instructions") as url:
-            yield url
-
-
-def migrate_url(url: str) -> None:
-    from survey_throughput import migrate
-
-    migrate(url)
-
-
-def dispose(app: Any) -> None:
-    from app.extensions import db
-
-    with app.app_context():
-        db.engine.dispose()
 
 
 def count_instructions(
     scenario: str, args: argparse.Namespace, work: Path, setup: dict[str, Any]
 ) -> int:
     child = {**setup, "scenario": scenario, "requests": args.requests, "work": str(work)}
-    if setup["url"] is None:  # the bare app on PostgreSQL
-        with harness.scratch_postgres("touchloop_bench_instructions_bare") as url:
-            return count_instructions(scenario, args, work, {**setup, "url": url})
     command = [
         "valgrind",
         "--tool=callgrind",
@@ -188,8 +163,7 @@ def requests_for(setup: dict[str, Any]) -> Any:
     scenario = setup["scenario"]
     if scenario.startswith("bare"):
         os.environ["DATABASE_URL"] = setup["url"]
-        from bare_app import app as bare
-        from survey_throughput import bare_writes
+        from bare_app import app as bare  # it reads DATABASE_URL when imported
 
         client = bare.test_client()
         if scenario == "bare-read":
@@ -208,19 +182,19 @@ def requests_for(setup: dict[str, Any]) -> Any:
 
 
 def event_body(number: int) -> str:
-    """A new event from one of the customers events_throughput seeds, with their details."""
-    customer = 1 + number % SEEDED_CUSTOMERS
+    """A new event from one of the customers seeded, with the details they were seeded with."""
+    customer = seeded_customer(1 + number % SEEDED_CUSTOMERS)
     return json.dumps(
         {
             "event_id": f"instructions-{number}",
             "touchpoint": "branch_visit",
             "customer": {
-                "external_id": f"bench-c-{customer}",
-                "email": f"c{customer}@example.com",
-                "name": f"Customer {customer}",
-                "locale": "zh-CN" if customer % 2 == 0 else "en",
-                "segment": "mass",
-                "timezone": "Asia/Shanghai",
+                "external_id": customer.external_id,
+                "email": customer.email,
+                "name": customer.name,
+                "locale": customer.locale.replace("_", "-"),
+                "segment": customer.segment,
+                "timezone": customer.timezone,
             },
             "occurred_at": "2030-01-01T08:00:00+08:00",
             "attributes": {"branch": "Central"},
@@ -230,8 +204,6 @@ def event_body(number: int) -> str:
 
 def submitter(client: Any, links: list[str]) -> Any:
     """Each link opened first (uncounted), as a browser would, then answered once."""
-    from survey_throughput import CSRF_INPUT, detractor_answer
-
     comments, rng = load_comments(), random.Random(1)
     bodies = []
     for path in links:

@@ -48,6 +48,12 @@ def bench_app(database_url: str, secret_key: str, base_url: str) -> Flask:
     )
 
 
+def dispose_app(app: Flask) -> None:
+    """Close the seeding app's pooled connections, so its scratch database can be dropped."""
+    with app.app_context():
+        db.engine.dispose()
+
+
 def seed_touchpoint(app: Flask) -> None:
     """The survey definitions, one department and the touchpoint invitations follow (once)."""
     with app.app_context():

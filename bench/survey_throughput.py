@@ -32,9 +32,7 @@ from urllib.parse import urlencode, urlsplit
 import harness
 from flask import Flask
 from harness import Prepared, WrkResult
-from seed import bench_app, load_comments, seed_links, seed_touchpoint
-
-from app.extensions import db
+from seed import bench_app, dispose_app, load_comments, seed_links, seed_touchpoint
 
 SECRET_KEY = "bench-only-secret"
 BASE_URL = "http://bench.invalid"  # only the paths of the e-mailed links are used
@@ -121,7 +119,7 @@ def measure(kind: str, args: argparse.Namespace, comments: list[str]) -> Rounds:
         bare_url = stack.enter_context(database(kind, "touchloop_bench_bare", files))
         migrate(app_url)
         app = bench_app(app_url, SECRET_KEY, BASE_URL)
-        stack.callback(_dispose, app)
+        stack.callback(dispose_app, app)
         seed_touchpoint(app)
         read_paths = seed_links(app, READ_LINKS, first=0)
         harness.write_prepared(files / "get.tsv", [Prepared("GET", p) for p in read_paths])
@@ -192,11 +190,6 @@ def migrate(url: str) -> None:
         check=True,
         capture_output=True,
     )
-
-
-def _dispose(app: Flask) -> None:
-    with app.app_context():
-        db.engine.dispose()
 
 
 def bare_writes(rng: random.Random) -> list[Prepared]:

@@ -158,6 +158,14 @@ class FreshContextClient(FlaskClient):
 
 
 @pytest.fixture
+def postgres(app: Flask) -> Flask:
+    """The app on PostgreSQL; the scenario needs a server (locks, SKIP LOCKED, a network)."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("a PostgreSQL scenario")
+    return app
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     app.test_client_class = FreshContextClient
     return app.test_client()

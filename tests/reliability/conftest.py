@@ -18,14 +18,6 @@ from tests.reliability.proxy import TcpProxy
 
 
 @pytest.fixture
-def postgres(app: Flask) -> Flask:
-    """The app on PostgreSQL; the scenario needs a server (locks, SKIP LOCKED, a network)."""
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("a PostgreSQL scenario")
-    return app
-
-
-@pytest.fixture
 def db_proxy(postgres: Flask) -> Iterator[TcpProxy]:
     """A cuttable path to the test database; `proxied_url(proxy, app)` points through it."""
     url = urlsplit(postgres.config["SQLALCHEMY_DATABASE_URI"])
