@@ -111,6 +111,9 @@ def register_blueprints(app: Flask) -> None:
     # are checked by require_scope, which asks for the CSRF token on writes.
     csrf.exempt(api_bp)
     csrf.exempt(cases_api_bp)
+    # A survey link is its own credential: its pages check a token bound to the link
+    # (app/survey/form_tokens.py) and set no cookie.
+    csrf.exempt(survey_bp)
     if app.config["DEV_OUTBOX_PAGE"]:
         from app.dev.routes import bp as dev_bp
 

@@ -1,7 +1,8 @@
 """The base of every form, with WTForms' own messages translated cheaply.
 
-CSRFProtect checks the token of every POST before its view runs, so forms do not check it a
-second time (nor make a fresh token on each submit); templates write it with csrf_field().
+CSRFProtect checks the token of every staff POST before its view runs, so forms do not check
+it a second time (nor make a fresh token on each submit); templates write it with csrf_field().
+Survey pages carry a token bound to their link instead (app/survey/form_tokens.py).
 
 Flask-WTF reads WTForms' catalogue from disk on every request (it caches per request only),
 about 0.4 ms each time; the catalogue never changes while the process runs, so it is loaded

@@ -18,7 +18,6 @@ import asyncio
 import statistics
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
@@ -29,7 +28,7 @@ from seed import bench_app, seed_sent_links, seed_touchpoint
 
 from app.extensions import db
 from app.models import Response
-from tests.conftest import csrf_token
+from app.survey.form_tokens import form_token
 
 SECRET_KEY, BASE_URL = "bench-only-secret", "http://bench.invalid"
 ANSWERS = {"nps": "4", "what_went_wrong": "staff", "comment": "Queue too long", "consent": "yes"}
@@ -52,12 +51,12 @@ class Phase:
         return statistics.quantiles(self.latencies_ms, n=20)[18] if self.latencies_ms else 0.0
 
 
-async def submit(host: str, port: int, path: str, body: bytes, cookie: str, phase: Phase) -> None:
+async def submit(host: str, port: int, path: str, body: bytes, phase: Phase) -> None:
     started = time.perf_counter()
     try:
         reader, writer = await asyncio.open_connection(host, port)
         head = (
-            f"POST {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n"
+            f"POST {path} HTTP/1.1\r\nHost: {host}\r\n"
             "Content-Type: application/x-www-form-urlencoded\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
         )
@@ -76,19 +75,17 @@ async def submit(host: str, port: int, path: str, body: bytes, cookie: str, phas
         phase.without_retry_after += 1
 
 
-async def run_phase(
-    base: str, links: list[str], rate: float, cookie: str, token: str, phase: Phase
-) -> None:
+async def run_phase(base: str, links: list[str], rate: float, phase: Phase) -> None:
     """One submit every 1/rate seconds, on schedule, each on its own connection."""
     url = urlsplit(base)
-    body = urlencode({"csrf_token": token, **ANSWERS}).encode()
     start, tasks = time.perf_counter(), []
     phase.started = start
     for n, path in enumerate(links):
         delay = start + n / rate - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(submit(url.hostname, url.port, path, body, cookie, phase)))
+        body = answer_body(path)
+        tasks.append(asyncio.create_task(submit(url.hostname, url.port, path, body, phase)))
     await asyncio.gather(*tasks)
 
 
@@ -115,10 +112,10 @@ def by_minute(phase: Phase) -> None:
     harness.print_table(["minute", "sent", "p50 ms", "p95 ms", "max ms", "503", "errors"], rows)
 
 
-def session_for(base: str, path: str) -> tuple[str, str]:
-    """A browser's session cookie and CSRF token, from opening one link (reused for all)."""
-    with urllib.request.urlopen(base + path, timeout=10) as page:
-        return page.headers["Set-Cookie"].split(";")[0], csrf_token(page.read().decode())
+def answer_body(path: str) -> bytes:
+    """The answers, with the form token the link's page carries (made here, not fetched)."""
+    token = form_token(SECRET_KEY, path.rsplit("/", 1)[1])
+    return urlencode({"csrf_token": token, **ANSWERS}).encode()
 
 
 def main() -> int:
@@ -150,12 +147,9 @@ def main() -> int:
             "GUNICORN_CMD_ARGS": f"--worker-class gthread --threads {args.threads}",
         }
         with harness.gunicorn("wsgi:app", env, ready_path="/api/v1/openapi.json") as base:
-            cookie, token = session_for(base, links[0])
             steady, burst = Phase("steady"), Phase("burst")
-            asyncio.run(run_phase(base, links[1 : steady_n + 1], args.rate, cookie, token, steady))
-            asyncio.run(
-                run_phase(base, links[steady_n + 1 :], args.burst_rate, cookie, token, burst)
-            )
+            asyncio.run(run_phase(base, links[1 : steady_n + 1], args.rate, steady))
+            asyncio.run(run_phase(base, links[steady_n + 1 :], args.burst_rate, burst))
         with app.app_context():
             stored = db.session.scalar(sa.select(sa.func.count()).select_from(Response))
             twice = db.session.scalar(

@@ -6,8 +6,8 @@ with each survey figure's ratio to its bare twin, measured in the same run becau
 is noisy. The target from the project brief: submit >= 40% of the bare write.
 
 Rounds interleave the four endpoints so drift hits them alike. Each submit uses its own link,
-opened beforehand by a GET like a customer's browser (the session cookie and CSRF token come
-from it), since a link takes one answer only.
+opened beforehand by a GET like a customer's browser (the form's CSRF token comes from it),
+since a link takes one answer only.
 """
 
 from __future__ import annotations
@@ -207,9 +207,9 @@ def restock(bench: Bench, wanted: int) -> None:
         return
     paths = seed_links(bench.app, missing, first=bench.links_seeded)
     bench.links_seeded += missing
-    for path, (cookie, csrf_token) in zip(paths, open_surveys(bench.app_base, paths), strict=True):
+    for path, csrf_token in zip(paths, open_surveys(bench.app_base, paths), strict=True):
         body = detractor_answer(csrf_token, bench.comments, bench.rng)
-        bench.stock.append(Prepared("POST", path, body, {**FORM, "Cookie": cookie}))
+        bench.stock.append(Prepared("POST", path, body, FORM))
 
 
 def detractor_answer(csrf_token: str, comments: list[str], rng: random.Random) -> str:
@@ -220,28 +220,27 @@ def detractor_answer(csrf_token: str, comments: list[str], rng: random.Random) -
     return urlencode(fields)
 
 
-def open_surveys(base_url: str, paths: list[str]) -> list[tuple[str, str]]:
-    """GET each link like a browser; the session cookie and CSRF token its submit will need."""
+def open_surveys(base_url: str, paths: list[str]) -> list[str]:
+    """GET each link like a browser; the CSRF token its submit will need."""
     address = urlsplit(base_url)
-    opened: list[tuple[str, str]] = []
+    opened: list[str] = []
 
-    def open_one(path: str) -> tuple[str, str]:
+    def open_one(path: str) -> str:
         connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
         try:
             connection.request("GET", path)
             response = connection.getresponse()
             page = response.read().decode()
-            cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
         finally:
             connection.close()
         token = CSRF_INPUT.search(page)
-        if response.status != 200 or not cookie or token is None:
-            raise RuntimeError(f"GET {path}: {response.status}, no session or no CSRF token")
-        return cookie, token.group(1)
+        if response.status != 200 or token is None:
+            raise RuntimeError(f"GET {path}: {response.status}, no CSRF token")
+        return token.group(1)
 
     with ThreadPoolExecutor(PREFETCH_CLIENTS) as pool:
-        for session in pool.map(open_one, paths):
-            opened.append(session)
+        for token in pool.map(open_one, paths):
+            opened.append(token)
             if len(opened) % 500 == 0 or len(opened) == len(paths):
                 harness.progress("links opened", len(opened), len(paths))
     return opened

@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 from flask import Blueprint, abort, current_app, g, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from app.extensions import csrf, db
+from app.extensions import db
 from app.locale import current_language
 from app.models import Customer, utcnow
 from app.services import throttle
@@ -21,6 +21,7 @@ from app.services.responses import (
     save_draft,
     survey_for,
 )
+from app.survey.form_tokens import form_token, protect_link_posts
 from app.survey.forms import form_class
 from app.survey.pages import language_page
 from surveys.tokens import customer_id_from, invitation_id_from, token_digest
@@ -79,6 +80,7 @@ def _unusable(unusable: LinkUnusable) -> Any:
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
+@protect_link_posts
 def answer(token: str) -> Any:
     link = _link(token)
     check_answerable(link, utcnow())
@@ -95,13 +97,20 @@ def answer(token: str) -> Any:
         db.session.commit()
         return language_page("survey/thanks.html")
     status = 422 if form.errors else 200
-    page = render_template("survey/form.html", form=form, definition=definition, link=link)
+    page = render_template(
+        "survey/form.html",
+        form=form,
+        definition=definition,
+        link=link,
+        form_token=form_token(current_app.config["SECRET_KEY"], token),
+    )
     return page, status
 
 
 @bp.post("/s/<token>/draft")
+@protect_link_posts
 def draft(token: str) -> Any:
-    """The page's script saves answers as they are given (CSRFProtect checks its token)."""
+    """The page's script saves answers as they are given, with the page's form token."""
     link = _link(token)
     save_draft(db.session, link, request.form.to_dict(flat=False), now=utcnow())
     db.session.commit()
@@ -109,8 +118,8 @@ def draft(token: str) -> Any:
 
 
 @bp.route("/u/<token>", methods=["GET", "POST"])
-@csrf.exempt  # the signed token is the credential; mail clients' one-click POST has no form
 def unsubscribe(token: str) -> Any:
+    """One click, no form (RFC 8058): the signed token is the credential, so no CSRF token."""
     customer_id = customer_id_from(current_app.config["SECRET_KEY"], token)
     customer = db.session.get(Customer, customer_id) if customer_id else None
     if customer is None:

@@ -102,13 +102,22 @@ def test_a_detractor_answers_everything_that_is_shown(client, session, link):
     }
 
 
-def test_answering_leaves_the_customers_session_cookie_as_it_was(client, link):
-    """The page set the cookie (the CSRF token); the answer neither rewrites nor re-sends it."""
+def test_the_survey_leaves_no_cookie_on_the_customers_phone(client, link):
+    """The page's CSRF token is bound to the link, so neither the page nor the answer sets one."""
     page = client.get(url := link())
-    assert "session=" in page.headers["Set-Cookie"]
     token = csrf_token(page.get_data(as_text=True))
     result = client.post(url, data={"csrf_token": token, "nps": "9"})
-    assert result.status_code == 200 and "Set-Cookie" not in result.headers
+    assert result.status_code == 200 and "thank" in result.get_data(as_text=True).lower()
+    assert "Set-Cookie" not in page.headers and "Set-Cookie" not in result.headers
+
+
+def test_a_form_token_answers_only_the_link_whose_page_carried_it(client, session, link):
+    first, second = link(), link()
+    token = csrf_token(client.get(first).get_data(as_text=True))
+    assert client.post(second, data={"csrf_token": token, "nps": "9"}).status_code == 400
+    assert client.post(second + "/draft", data={"csrf_token": token, "nps": "9"}).status_code == 400
+    assert stored(session) == []
+    assert client.post(first, data={"csrf_token": token, "nps": "9"}).status_code == 200
 
 
 def test_hidden_questions_are_not_stored_whatever_the_browser_sent(client, session, link):
