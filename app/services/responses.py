@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from app.models import Answer, Invitation, InvitationStatus, Response, RoutingStatus
@@ -34,6 +35,68 @@ CLAIM_ANSWER = (
     )
     .values(status=InvitationStatus.ANSWERED, answered_at=sa.bindparam("answered_at"), draft=None)
 )
+RESPONSE_COLUMNS = (
+    "invitation_id",
+    "customer_id",
+    "survey_code",
+    "survey_version",
+    "touchpoint_id",
+    "journey_stage",
+    "department_id",
+    "channel",
+    "segment",
+    "branch",
+    "submitted_at",
+    "nps",
+    "nps_category",
+    "csat",
+    "csat_satisfied",
+    "ces",
+    "ces_scale",
+    "comment",
+    "language",
+    "consent_to_contact",
+    "routing_status",
+)
+
+
+def _answer_in_one() -> sa.Select[tuple[int]]:
+    """The claim, the response and its answers as one PostgreSQL statement (one round trip).
+
+    Each part reads the one before: no claimed link, no response; no response, no answers.
+    The response's values are bound as `r_<column>` (its `invitation_id` is None on an anonymous
+    survey, while the claim's is the link's); the answers travel as one JSON object.
+    """
+    response_table, answer_table = Response.__table__, Answer.__table__
+    claimed = CLAIM_ANSWER.returning(_invitation.id).cte("claimed")
+    values = [
+        sa.bindparam(f"r_{name}", type_=response_table.c[name].type) for name in RESPONSE_COLUMNS
+    ]
+    new_response = (
+        postgresql.insert(response_table)
+        .from_select(RESPONSE_COLUMNS, sa.select(*values).select_from(claimed))
+        .returning(response_table.c.id)
+        .cte("new_response")
+    )
+    pairs = (
+        sa.func.json_each(sa.bindparam("answers", type_=sa.JSON))
+        .table_valued("key", "value")
+        .render_derived("pairs")
+    )
+    new_answers = (
+        postgresql.insert(answer_table)
+        .from_select(
+            ("response_id", "question_id", "value"),
+            sa.select(new_response.c.id, pairs.c.key, pairs.c.value).join_from(
+                new_response, pairs, sa.true()
+            ),
+        )
+        .cte("new_answers")
+    )
+    return sa.select(new_response.c.id).add_cte(new_answers)
+
+
+ANSWER_IN_ONE = _answer_in_one()
 # A draft lands only on a link still open: not on one answered a moment ago.
 SAVE_DRAFT = (
     sa.update(Invitation.__table__)
@@ -131,13 +194,25 @@ def record_response(
     # Everything above is worked out before the first write: from the claim to the commit the
     # link's row is locked (the whole database, on SQLite), so that stretch is kept short.
     connection = connection_of(session)
-    claimed = connection.execute(
-        CLAIM_ANSWER, {"invitation_id": link.invitation_id, "answered_at": now}
-    )
-    if claimed.rowcount != 1:
+    claim = {"invitation_id": link.invitation_id, "answered_at": now}
+    if connection.dialect.name == "postgresql":
+        response_id = connection.execute(
+            ANSWER_IN_ONE, {**claim, **{f"r_{k}": v for k, v in row.items()}, "answers": answers}
+        ).scalar()
+    else:
+        response_id = _answer_in_three(connection, claim, row, answers)
+    if response_id is None:
         raise LinkUnusable("answered")
-    # One statement for the response and one for all its answers.
-    response_id = connection.execute(INSERT_RESPONSE, row).scalar_one()
+    return response_id
+
+
+def _answer_in_three(
+    connection: sa.Connection, claim: dict[str, Any], row: dict[str, Any], answers: dict[str, Any]
+) -> int | None:
+    """The claim, then the response, then all its answers; None when the link was taken."""
+    if connection.execute(CLAIM_ANSWER, claim).rowcount != 1:
+        return None
+    response_id: int = connection.execute(INSERT_RESPONSE, row).scalar_one()
     if answers:
         connection.execute(
             INSERT_ANSWERS,
