@@ -36,10 +36,13 @@ def register_security_headers(app: Flask) -> None:
     """Add the headers after every request, error pages and static files included."""
     strict_transport = app.config["SESSION_COOKIE_SECURE"]
 
+    wanted = {**FIXED_HEADERS, **({"Strict-Transport-Security": HSTS} if strict_transport else {})}
+
     @app.after_request
     def _secure(response: Response) -> Response:
-        for name, value in FIXED_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if strict_transport:
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        # One pass over the headers a view set (and may keep), not a failed lookup per header.
+        present = {name.lower() for name, _ in response.headers}
+        response.headers.extend(
+            (name, value) for name, value in wanted.items() if name.lower() not in present
+        )
         return response
