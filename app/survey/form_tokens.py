@@ -5,7 +5,7 @@ a cross-site request could only post to a link its author already knows. The pag
 signature of the link that only the server can make; a POST without it is refused with 400, as
 CSRFProtect refuses staff forms. What this buys: survey pages set no cookie (nothing is left on
 a customer's phone unless they switch language), and a submit neither unsigns a session cookie
-nor a timed token, which was 8 % of a submit's instructions (`bench/instructions.py`).
+nor a timed token, which was 7 % of a submit's instructions (`bench/instructions.py`).
 """
 
 from __future__ import annotations
@@ -39,8 +39,11 @@ def protect_link_posts(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def protected(token: str, **kwargs: Any) -> Any:
-        sent = request.form.get(FIELD) or request.headers.get(HEADER)
-        if request.method == "POST" and not is_valid(current_app.config["SECRET_KEY"], token, sent):
+        if request.method == "POST" and not is_valid(
+            current_app.config["SECRET_KEY"],
+            token,
+            request.form.get(FIELD) or request.headers.get(HEADER),
+        ):
             raise CSRFError(
                 _("This answer did not come from your survey page. Please open the link again.")
             )
