@@ -18,11 +18,13 @@ from app.forms import csrf_field
 from app.headers import register_security_headers
 from app.locale import current_language, local_name, localised, select_locale
 from app.query_strings import refuse_nul_in_query_strings
+from app.sessions import SessionCookies
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build an app from the environment, with `config` overriding it (tests pass theirs)."""
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.session_interface = SessionCookies()
     app.config.from_object(Config())
     app.config.update(config or {})
     if app.config["PROXY_FIX_HOPS"]:
