@@ -206,6 +206,14 @@ class Mailbox:
     port: int
     messages: list[Message] = field(default_factory=list)
     reply: str | None = None  # e.g. "451 try later" or "550 no such user"
+    greetings: int = 0  # EHLOs: one per connection a client opened
+
+    async def handle_EHLO(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        self.greetings += 1
+        session.host_name = hostname  # aiosmtpd leaves this to a handler that answers EHLO
+        return responses
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         if self.reply:

@@ -29,7 +29,7 @@ from app.services.invitations import (
     dispatch_invitation,
     remind,
 )
-from app.services.mailer import mail_configured, send_over_smtp
+from app.services.mailer import SmtpSession, mail_configured
 from app.services.notifications import Channels, publish_case_events, send_digests
 from app.services.outbox import DeliveryReport, claim_deliverable, deliver_one
 from app.services.privacy import anonymise_expired
@@ -175,16 +175,17 @@ def deliver_outbox() -> dict[str, int]:
         return {"held_without_mail_server": 1}
     report = DeliveryReport()
     first_retry = timedelta(seconds=current_app.config["OUTBOX_FIRST_RETRY_SECONDS"])
-    for message_id in _drain(claim_deliverable):
-        deliver_one(
-            db.session,
-            message_id,
-            send_over_smtp,
-            now=utcnow(),
-            report=report,
-            first_retry=first_retry,
-        )
-        db.session.commit()
+    with SmtpSession() as smtp:
+        for message_id in _drain(claim_deliverable):
+            deliver_one(
+                db.session,
+                message_id,
+                smtp.send,
+                now=utcnow(),
+                report=report,
+                first_retry=first_retry,
+            )
+            db.session.commit()
     return {f"emails_{key}": value for key, value in asdict(report).items()}
 
 

@@ -1,8 +1,9 @@
-"""Sending an outbox message over SMTP with Flask-Mail, with a connection timeout.
+"""Sending outbox messages over SMTP with Flask-Mail, with a connection timeout.
 
 Flask-Mail opens its SMTP connection without a timeout, so a silent server would hang the
 worker; the connection here is the same but bounded. A 5xx reply is permanent, anything else
-is left to the outbox's retry.
+is left to the outbox's retry. One connection carries a whole run of messages: opening one
+(TCP, EHLO, STARTTLS, AUTH) for every e-mail cost more than sending it.
 """
 
 from __future__ import annotations
@@ -29,8 +30,65 @@ class _TimedConnection(Connection):
         return host
 
 
-def send_over_smtp(message: OutboxMessage) -> None:
-    """Deliver one message now; raise for the outbox to retry or fail it."""
+class SmtpSession:
+    """One SMTP connection for a run of messages: opened by the first, closed after a failure.
+
+    A connection that failed is never reused: the next message opens a fresh one. A server may
+    also close a connection it has kept for a while; a message that finds it closed is sent
+    again, once, on a new connection, rather than waiting for the outbox's retry.
+    """
+
+    def __init__(self) -> None:
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> SmtpSession:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None and connection.host is not None:
+            try:
+                connection.host.quit()
+            except (smtplib.SMTPException, OSError):
+                connection.host.close()
+
+    def send(self, message: OutboxMessage) -> None:
+        """Deliver one message now; raise for the outbox to retry or fail it."""
+        email = _email(message)
+        reused = self._connection is not None
+        try:
+            self._send(email)
+        except smtplib.SMTPServerDisconnected:
+            self.close()
+            if not reused:
+                raise
+            self._send(email)
+
+    def _send(self, email: Message) -> None:
+        try:
+            if self._connection is None:
+                self._connection = _TimedConnection(current_app.extensions["mail"]).__enter__()
+            self._connection.send(email)
+        except smtplib.SMTPRecipientsRefused as error:
+            self.close()
+            codes = [code for code, _ in error.recipients.values()]
+            if all(code >= 500 for code in codes):
+                raise PermanentDeliveryError(f"recipient refused: {error.recipients}") from error
+            raise
+        except smtplib.SMTPResponseException as error:
+            self.close()
+            if error.smtp_code >= 500:
+                raise PermanentDeliveryError(f"{error.smtp_code} {error.smtp_error!r}") from error
+            raise
+        except (smtplib.SMTPException, OSError):
+            self.close()
+            raise
+
+
+def _email(message: OutboxMessage) -> Message:
     email = Message(
         subject=message.subject,
         recipients=[message.recipient],
@@ -41,18 +99,7 @@ def send_over_smtp(message: OutboxMessage) -> None:
     # The same Message-ID on every attempt: a message resent after a crash between the server's
     # acceptance and our commit (unavoidable with SMTP) is recognisably the same message.
     email.msgId = f"<touchloop.outbox.{message.id}@{_domain(email.sender)}>"
-    try:
-        with _TimedConnection(current_app.extensions["mail"]) as connection:
-            connection.send(email)
-    except smtplib.SMTPRecipientsRefused as error:
-        codes = [code for code, _ in error.recipients.values()]
-        if all(code >= 500 for code in codes):
-            raise PermanentDeliveryError(f"recipient refused: {error.recipients}") from error
-        raise
-    except smtplib.SMTPResponseException as error:
-        if error.smtp_code >= 500:
-            raise PermanentDeliveryError(f"{error.smtp_code} {error.smtp_error!r}") from error
-        raise
+    return email
 
 
 def _domain(sender: object) -> str:

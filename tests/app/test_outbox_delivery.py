@@ -45,6 +45,23 @@ def test_a_message_is_sent_once(session, queued, smtp_server):
     assert reload(session, queued).status == "sent"
 
 
+def test_a_run_of_messages_shares_one_smtp_connection(mail_app, session, smtp_server):
+    for number in range(3):
+        enqueue_email(
+            session,
+            kind="invitation",
+            subject_key=f"invitation:{number}",
+            recipient=f"customer{number}@example.com",
+            subject="How did we do?",
+            body_text="plain",
+            body_html="<p>html</p>",
+            now=utcnow(),
+        )
+    session.commit()
+    assert deliver_outbox()["emails_sent"] == 3
+    assert (len(smtp_server.messages), smtp_server.greetings) == (3, 1)
+
+
 def test_a_down_server_keeps_the_message_queued_until_it_returns(
     mail_app, session, queued, smtp_server
 ):
