@@ -72,20 +72,22 @@ class SmtpSession:
             if self._connection is None:
                 self._connection = _TimedConnection(current_app.extensions["mail"]).__enter__()
             self._connection.send(email)
-        except smtplib.SMTPRecipientsRefused as error:
+        except (smtplib.SMTPException, OSError) as error:
             self.close()
-            codes = [code for code, _ in error.recipients.values()]
-            if all(code >= 500 for code in codes):
-                raise PermanentDeliveryError(f"recipient refused: {error.recipients}") from error
+            reason = _permanent_reason(error)
+            if reason:
+                raise PermanentDeliveryError(reason) from error
             raise
-        except smtplib.SMTPResponseException as error:
-            self.close()
-            if error.smtp_code >= 500:
-                raise PermanentDeliveryError(f"{error.smtp_code} {error.smtp_error!r}") from error
-            raise
-        except (smtplib.SMTPException, OSError):
-            self.close()
-            raise
+
+
+def _permanent_reason(error: Exception) -> str | None:
+    """Why a failure is final (a 5xx reply), or None when a retry may succeed."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return f"recipient refused: {error.recipients}" if all(c >= 500 for c in codes) else None
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500:
+        return f"{error.smtp_code} {error.smtp_error!r}"
+    return None
 
 
 def _email(message: OutboxMessage) -> Message:
