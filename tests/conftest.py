@@ -207,6 +207,18 @@ class Mailbox:
     messages: list[Message] = field(default_factory=list)
     reply: str | None = None  # e.g. "451 try later" or "550 no such user"
     greetings: int = 0  # EHLOs: one per connection a client opened
+    mails: int = 0  # MAIL FROM commands seen
+    drop_at_mail: int | None = None  # hang up, unanswered, on this MAIL FROM (1 is the first)
+
+    async def handle_MAIL(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        self.mails += 1
+        if self.mails == self.drop_at_mail:
+            server.transport.close()  # as a server does with a connection it kept too long
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_EHLO(  # noqa: N802
         self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]

@@ -62,6 +62,26 @@ def test_a_run_of_messages_shares_one_smtp_connection(mail_app, session, smtp_se
     assert (len(smtp_server.messages), smtp_server.greetings) == (3, 1)
 
 
+def test_a_connection_the_server_dropped_is_replaced_and_the_message_sent_at_once(
+    mail_app, session, smtp_server
+):
+    for number in range(2):
+        enqueue_email(
+            session,
+            kind="invitation",
+            subject_key=f"invitation:{number}",
+            recipient=f"customer{number}@example.com",
+            subject="How did we do?",
+            body_text="plain",
+            body_html="<p>html</p>",
+            now=utcnow(),
+        )
+    session.commit()
+    smtp_server.drop_at_mail = 2  # the kept connection is gone when the second message comes
+    assert deliver_outbox() == {"emails_sent": 2, "emails_retried": 0, "emails_failed": 0}
+    assert (len(smtp_server.messages), smtp_server.greetings) == (2, 2)
+
+
 def test_a_down_server_keeps_the_message_queued_until_it_returns(
     mail_app, session, queued, smtp_server
 ):
