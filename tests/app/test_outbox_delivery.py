@@ -27,6 +27,21 @@ def queued(mail_app, session):
     return message.id
 
 
+def queue_invitations(session, count):
+    for number in range(count):
+        enqueue_email(
+            session,
+            kind="invitation",
+            subject_key=f"invitation:{number}",
+            recipient=f"customer{number}@example.com",
+            subject="How did we do?",
+            body_text="plain",
+            body_html="<p>html</p>",
+            now=utcnow(),
+        )
+    session.commit()
+
+
 def reload(session, message_id):
     session.expire_all()
     return session.get(OutboxMessage, message_id)
@@ -46,18 +61,7 @@ def test_a_message_is_sent_once(session, queued, smtp_server):
 
 
 def test_a_run_of_messages_shares_one_smtp_connection(mail_app, session, smtp_server):
-    for number in range(3):
-        enqueue_email(
-            session,
-            kind="invitation",
-            subject_key=f"invitation:{number}",
-            recipient=f"customer{number}@example.com",
-            subject="How did we do?",
-            body_text="plain",
-            body_html="<p>html</p>",
-            now=utcnow(),
-        )
-    session.commit()
+    queue_invitations(session, 3)
     assert deliver_outbox()["emails_sent"] == 3
     assert (len(smtp_server.messages), smtp_server.greetings) == (3, 1)
 
@@ -65,18 +69,7 @@ def test_a_run_of_messages_shares_one_smtp_connection(mail_app, session, smtp_se
 def test_a_connection_the_server_dropped_is_replaced_and_the_message_sent_at_once(
     mail_app, session, smtp_server
 ):
-    for number in range(2):
-        enqueue_email(
-            session,
-            kind="invitation",
-            subject_key=f"invitation:{number}",
-            recipient=f"customer{number}@example.com",
-            subject="How did we do?",
-            body_text="plain",
-            body_html="<p>html</p>",
-            now=utcnow(),
-        )
-    session.commit()
+    queue_invitations(session, 2)
     smtp_server.drop_at_mail = 2  # the kept connection is gone when the second message comes
     assert deliver_outbox() == {"emails_sent": 2, "emails_retried": 0, "emails_failed": 0}
     assert (len(smtp_server.messages), smtp_server.greetings) == (2, 2)
