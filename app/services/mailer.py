@@ -62,10 +62,9 @@ class SmtpSession:
         try:
             self._send(email)
         except smtplib.SMTPServerDisconnected:
-            self.close()
             if not reused:
                 raise
-            self._send(email)
+            self._send(email)  # _send closed the dropped connection; this opens a new one
 
     def _send(self, email: Message) -> None:
         try:
