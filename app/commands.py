@@ -53,7 +53,7 @@ def create_api_key_command(name: str, scopes: tuple[str, ...]) -> None:
 @api_key_cli.command("revoke")
 @click.argument("name")
 def revoke_api_key_command(name: str) -> None:
-    """Revoke a key: requests with it fail from now on."""
+    """Revoke a key: every web worker refuses it within seconds (`app.services.remembered`)."""
     try:
         revoke_api_key(db.session, name, now=utcnow())
     except AccountError as error:

@@ -30,6 +30,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.extensions import db
 from app.models import Base
+from app.services.remembered import forget_everything
 from workflows.throttling import ContactPolicy
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/touchloop_test"
@@ -124,12 +125,13 @@ def reset_database() -> None:
 
 @pytest.fixture
 def app(_schema_app: Flask) -> Iterator[Flask]:
-    """The app inside an app context; every table is emptied afterwards."""
+    """The app inside an app context; every table is emptied afterwards, and forgotten."""
     with _schema_app.app_context():
         yield _schema_app
         db.session.rollback()
         db.session.remove()
         empty_tables()
+        forget_everything()
 
 
 def empty_tables() -> None:

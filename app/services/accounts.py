@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models import ApiKey, Department, PasswordReset, Role, User
 from app.models.org import new_session_stamp
+from app.services.remembered import Remembered
 from app.services.statements import connection_of
 
 KEY_PREFIX = "tl_"
@@ -139,11 +140,15 @@ def create_api_key(
 
 
 def revoke_api_key(session: Session, name: str, *, now: datetime) -> ApiKey:
-    """Stop a key from working at once; it stays listed, marked revoked."""
+    """Stop a key from working: at once in this process, within seconds in the others.
+
+    It stays listed, marked revoked.
+    """
     key = session.scalar(sa.select(ApiKey).where(ApiKey.name == name))
     if key is None:
         raise AccountError(f"no API key named {name!r}")
     key.revoked_at = key.revoked_at or now
+    LIVE_KEYS.forget()
     return key
 
 
@@ -171,10 +176,24 @@ NOTE_USE = (
 )
 
 
+LIVE_KEYS: Remembered[str, LiveKey] = Remembered()  # by the secret's digest
+
+
 def api_key_for(session: Session, secret: str, *, now: datetime) -> LiveKey | None:
-    """The live key for a presented secret, noting its use."""
+    """The live key for a presented secret, read at most once in a few seconds per process."""
+    digest = _digest(secret)
+    key = LIVE_KEYS.get(digest, now)
+    if key is None:
+        key = _live_key(session, digest, now)
+        if key is not None:
+            LIVE_KEYS.put(digest, key, now)
+    return key
+
+
+def _live_key(session: Session, digest: str, now: datetime) -> LiveKey | None:
+    """The key from the database, noting its use."""
     connection = connection_of(session)
-    row = connection.execute(LIVE_KEY, {"key_hash": _digest(secret)}).first()
+    row = connection.execute(LIVE_KEY, {"key_hash": digest}).first()
     if row is None:
         return None
     key = LiveKey(*row)

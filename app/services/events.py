@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.models import Customer, Invitation, InvitationStatus, Touchpoint, TouchpointEvent
 from app.models.customer import DEFAULT_TIMEZONE
 from app.services.bulk import Bulk, bulk_for
+from app.services.remembered import Remembered
 from app.services.statements import connection_of
 from app.services.upsert import dialect_of
 from workflows.throttling import first_send_time
@@ -33,6 +34,7 @@ customer_table = Customer.__table__
 ACTIVE_TOUCHPOINTS = sa.select(Touchpoint.__table__).where(
     _touchpoint.code.in_(sa.bindparam("codes", expanding=True)), _touchpoint.active
 )
+TOUCHPOINTS: Remembered[str, sa.Row[Any]] = Remembered()  # active ones, by code
 CUSTOMER_DETAILS = ("email", "name", "locale", "segment")
 EVENT_COLUMNS = (
     "event_id",
@@ -204,8 +206,7 @@ def ingest_events(
     """
     statements = statements_for(dialect_of(session))
     connection = connection_of(session)
-    codes = list({e.touchpoint for e in events})
-    touchpoints = {t.code: t for t in connection.execute(ACTIVE_TOUCHPOINTS, {"codes": codes})}
+    touchpoints = _active_touchpoints(connection, {e.touchpoint for e in events}, now)
     fresh: dict[str, EventIn] = {}
     for event in events:
         if event.touchpoint in touchpoints:
@@ -229,6 +230,19 @@ def ingest_events(
             results[index] = replace(result, status="duplicate")  # repeated inside this batch
         first.add(result.event_id)
     return results
+
+
+def _active_touchpoints(
+    connection: sa.Connection, codes: set[str], now: datetime
+) -> dict[str, sa.Row[Any]]:
+    """The active touchpoints among `codes`, read only where not remembered."""
+    found = {code: row for code in codes if (row := TOUCHPOINTS.get(code, now)) is not None}
+    missing = codes - found.keys()
+    if missing:
+        for row in connection.execute(ACTIVE_TOUCHPOINTS, {"codes": list(missing)}):
+            TOUCHPOINTS.put(row.code, row, now)
+            found[row.code] = row
+    return found
 
 
 def _known(

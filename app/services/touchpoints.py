@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Department, Invitation, Survey, Touchpoint
 from app.services.edits import apply_edit
+from app.services.events import TOUCHPOINTS
 
 EDITABLE = frozenset(
     {
@@ -24,8 +25,12 @@ def touchpoints(session: Session) -> list[Touchpoint]:
 
 
 def update_touchpoint(session: Session, touchpoint: Touchpoint, values: dict[str, Any]) -> None:
-    """Apply an admin's edit; new invitations follow it, ones already scheduled keep theirs."""
+    """Apply an admin's edit; new invitations follow it, ones already scheduled keep theirs.
+
+    Events follow it at once in this process, within seconds in the others (`remembered`).
+    """
     apply_edit(session, touchpoint, values, EDITABLE)
+    TOUCHPOINTS.forget()
 
 
 def choices(session: Session) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

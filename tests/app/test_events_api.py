@@ -6,8 +6,12 @@ from typing import ClassVar
 import pytest
 import sqlalchemy as sa
 
-from app.models import ApiKey, Customer, Invitation, TouchpointEvent, utcnow
+from app.api.schemas import EventPayload
+from app.models import ApiKey, Customer, Invitation, Touchpoint, TouchpointEvent, utcnow
 from app.services.accounts import api_key_for, create_api_key, revoke_api_key
+from app.services.events import ingest_event
+from app.services.remembered import REMEMBERED_FOR
+from app.services.touchpoints import update_touchpoint
 from tests.app.openapi_check import assert_matches_openapi
 from tests.factories import TouchpointFactory
 
@@ -134,6 +138,52 @@ def test_a_revoked_key_stops_working_at_once(bank, session):
     revoke_api_key(session, "core-banking", now=utcnow())
     session.commit()
     assert bank.post(event(event_id="evt-2")).status_code == 401
+
+
+def test_a_key_revoked_by_another_process_is_refused_within_seconds(session):
+    """`flask api-key revoke` runs in a process of its own; a web worker reads the key again
+    once what it remembers of it is `REMEMBERED_FOR` old."""
+    _key, secret = create_api_key(session, "core-banking")
+    session.commit()
+    start = utcnow()
+    assert api_key_for(session, secret, now=start) is not None
+    session.execute(sa.update(ApiKey).values(revoked_at=start))
+    session.commit()
+    almost = start + REMEMBERED_FOR - timedelta(milliseconds=1)
+    assert api_key_for(session, secret, now=almost) is not None
+    assert api_key_for(session, secret, now=start + REMEMBERED_FOR) is None
+
+
+def test_a_touchpoint_switched_off_elsewhere_refuses_events_within_seconds(session):
+    TouchpointFactory(code="branch_visit")
+    session.commit()
+    start = utcnow()
+
+    def fate(event_id, later):
+        domain = EventPayload.model_validate(event(event_id=event_id)).to_domain()
+        return ingest_event(session, domain, now=start + later).status
+
+    assert fate("evt-1", timedelta(0)) == "accepted"
+    session.execute(sa.update(Touchpoint).values(active=False))
+    session.commit()
+    assert fate("evt-2", REMEMBERED_FOR - timedelta(milliseconds=1)) == "accepted"
+    assert fate("evt-3", REMEMBERED_FOR) == "rejected"
+
+
+def test_an_admins_edit_applies_to_the_next_event_at_once(session):
+    touchpoint = TouchpointFactory(code="branch_visit", delay_minutes=0)
+    session.commit()
+    now = utcnow()
+
+    def send_after(event_id):
+        domain = EventPayload.model_validate(event(event_id=event_id)).to_domain()
+        invitation_id = ingest_event(session, domain, now=now).invitation_id
+        return session.get(Invitation, invitation_id).send_after
+
+    assert send_after("evt-1") == now
+    update_touchpoint(session, touchpoint, {"delay_minutes": 240})
+    session.commit()
+    assert send_after("evt-2") > now + timedelta(hours=2)
 
 
 def test_a_key_without_the_scope_is_forbidden(client, session):
