@@ -91,6 +91,9 @@ class EventFactory(_Base):
     attributes = factory.LazyFunction(lambda: {"branch": "Central"})
 
 
+WENT_OUT = (InvitationStatus.SENT, InvitationStatus.ANSWERED)
+
+
 class InvitationFactory(_Base):
     """A sent invitation, ready to be answered (`survey_link` gives it a working link)."""
 
@@ -102,7 +105,8 @@ class InvitationFactory(_Base):
     touchpoint = factory.SelfAttribute("event.touchpoint")
     status = InvitationStatus.SENT
     send_after = factory.LazyFunction(utcnow)
-    sent_at = factory.LazyFunction(utcnow)
+    # Only an invitation that went out has a send time (the sender claims those without one).
+    sent_at = factory.LazyAttribute(lambda o: utcnow() if o.status in WENT_OUT else None)
     expires_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=14))
 
 
@@ -110,7 +114,7 @@ def scheduled_invitations(session, count, **fields):  # type: ignore[no-untyped-
     """Commit `count` invitations waiting for the send job."""
     sync_surveys(session)
     for _ in range(count):
-        InvitationFactory(status="scheduled", sent_at=None, **fields)
+        InvitationFactory(status="scheduled", **fields)
     session.commit()
 
 

@@ -43,6 +43,7 @@ def claim_due_invitations(
         session,
         Invitation,
         Invitation.status.in_(WAITING),
+        Invitation.sent_at.is_(None),  # always true of a waiting one; lets ix_invitation_due serve
         Invitation.send_after <= now,
         now=now,
         limit=limit,

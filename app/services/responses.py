@@ -33,7 +33,12 @@ CLAIM_ANSWER = (
         _invitation.id == sa.bindparam("invitation_id"),
         _invitation.status == InvitationStatus.SENT,
     )
-    .values(status=InvitationStatus.ANSWERED, answered_at=sa.bindparam("answered_at"), draft=None)
+    .values(
+        status=InvitationStatus.ANSWERED,
+        answered_at=sa.bindparam("answered_at"),
+        draft=None,
+        next_reminder_at=None,  # no more reminders; and the row leaves ix_invitation_reminder_due
+    )
 )
 RESPONSE_COLUMNS = (
     "invitation_id",
