@@ -102,9 +102,9 @@ class Invitation(IdMixin, CreatedMixin, Base):
 
     __tablename__ = "invitation"
     # Each index an insert or an update touches is one more page written per transaction (on
-    # SQLite, a 4 KB frame in the log), and pages, not instructions, bounded a single event's
-    # throughput: so the indexes hold only the rows their queries look for. The queries say
-    # so literally (`sent_at IS NULL`) or by a comparison that implies it (`case_id = ...`).
+    # SQLite, a 4 KB frame in the log), and those pages held a single event back more than its
+    # instructions did: so the indexes hold only the rows their queries look for. The queries
+    # say so literally (`sent_at IS NULL`) or by a comparison that implies it (`case_id = ...`).
     __table_args__ = (
         # Not yet sent: what the sender claims. A sent invitation leaves it for good.
         _partial("ix_invitation_due", "status", "send_after", where="sent_at IS NULL"),
