@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.models import Customer, Invitation, InvitationStatus, SurveyLink, Touchpoint
 from app.services.claims import DEFAULT_LEASE, claim_due
@@ -51,11 +51,15 @@ def claim_due_invitations(
     )
 
 
+# One SELECT for the invitation and what the contact rules read of it, not three.
+WITH_CUSTOMER_AND_TOUCHPOINT = (joinedload(Invitation.customer), joinedload(Invitation.touchpoint))
+
+
 def dispatch_invitation(
     session: Session, invitation_id: int, *, links: Links, policy: ContactPolicy, now: datetime
 ) -> Verdict | None:
     """Apply the contact rules and act on them; None when there was nothing (left) to do."""
-    invitation = session.get(Invitation, invitation_id)
+    invitation = session.get(Invitation, invitation_id, options=WITH_CUSTOMER_AND_TOUCHPOINT)
     if invitation is None or invitation.status not in WAITING:
         return None
     session.execute(
@@ -64,7 +68,6 @@ def dispatch_invitation(
         .values(id=Customer.id)
         .execution_options(synchronize_session=False)
     )
-    invitation.claimed_until = None
     customer, touchpoint = invitation.customer, invitation.touchpoint
     followup = invitation.case_id is not None  # the customer expects it: no fatigue, no cooldown
     ask = Ask(
@@ -80,19 +83,21 @@ def dispatch_invitation(
     decision = decide(ask, _history(session, invitation, now), policy, now)
     if decision.verdict == Verdict.SEND and not customer.email:
         decision = Decision(Verdict.SUPPRESS, "customer has no e-mail address")
-    if decision.verdict == Verdict.SEND:
-        _send(session, invitation, links, now)
-    elif decision.verdict == Verdict.DEFER:
-        assert decision.at is not None
-        invitation.status, invitation.send_after = InvitationStatus.DEFERRED, decision.at
-        invitation.reason = f"deferred: {decision.reason}"
-    else:
-        invitation.status = (
-            InvitationStatus.SUPPRESSED
-            if decision.verdict == Verdict.SUPPRESS
-            else InvitationStatus.EXPIRED
-        )
-        invitation.reason = decision.reason
+    with session.no_autoflush:  # the verdict and the lease's end go out as one UPDATE
+        invitation.claimed_until = None
+        if decision.verdict == Verdict.SEND:
+            _send(session, invitation, links, now)
+        elif decision.verdict == Verdict.DEFER:
+            assert decision.at is not None
+            invitation.status, invitation.send_after = InvitationStatus.DEFERRED, decision.at
+            invitation.reason = f"deferred: {decision.reason}"
+        else:
+            invitation.status = (
+                InvitationStatus.SUPPRESSED
+                if decision.verdict == Verdict.SUPPRESS
+                else InvitationStatus.EXPIRED
+            )
+            invitation.reason = decision.reason
     session.flush()
     return decision.verdict
 
