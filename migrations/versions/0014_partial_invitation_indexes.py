@@ -14,9 +14,10 @@ down_revision = "0013_dashboard_passes"
 branch_labels = None
 depends_on = None
 
-# A new invitation used to enter nine indexes, a page each per transaction; it now enters
-# four. (name, columns, which rows) for each index rebuilt; ix_invitation_customer_id is
-# dropped, ix_invitation_customer_sent starting with the same column.
+# A new invitation used to write nine pages per transaction, its row's and one for each of
+# eight indexes; it now writes four (three indexes). (name, columns, which rows) for each
+# index rebuilt; ix_invitation_customer_id is dropped, ix_invitation_customer_sent starting
+# with the same column.
 PARTIAL = (
     ("ix_invitation_due", ["status", "send_after"], "sent_at IS NULL"),
     ("ix_invitation_reminder_due", ["status", "next_reminder_at"], "next_reminder_at IS NOT NULL"),
