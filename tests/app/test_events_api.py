@@ -58,6 +58,11 @@ def event(**overrides):
     return body
 
 
+def domain_event(**overrides):
+    """`event(**overrides)` as the API hands it to the service, for tests that skip HTTP."""
+    return EventPayload.model_validate(event(**overrides)).to_domain()
+
+
 def count(session, model):
     return session.scalar(sa.select(sa.func.count()).select_from(model))
 
@@ -160,8 +165,7 @@ def test_a_touchpoint_switched_off_elsewhere_refuses_events_within_seconds(sessi
     start = utcnow()
 
     def fate(event_id, later):
-        domain = EventPayload.model_validate(event(event_id=event_id)).to_domain()
-        return ingest_event(session, domain, now=start + later).status
+        return ingest_event(session, domain_event(event_id=event_id), now=start + later).status
 
     assert fate("evt-1", timedelta(0)) == "accepted"
     session.execute(sa.update(Touchpoint).values(active=False))
@@ -176,9 +180,8 @@ def test_an_admins_edit_applies_to_the_next_event_at_once(session):
     now = utcnow()
 
     def send_after(event_id):
-        domain = EventPayload.model_validate(event(event_id=event_id)).to_domain()
-        invitation_id = ingest_event(session, domain, now=now).invitation_id
-        return session.get(Invitation, invitation_id).send_after
+        result = ingest_event(session, domain_event(event_id=event_id), now=now)
+        return session.get(Invitation, result.invitation_id).send_after
 
     assert send_after("evt-1") == now
     update_touchpoint(session, touchpoint, {"delay_minutes": 240})
