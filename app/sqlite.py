@@ -6,9 +6,21 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.sqlite_turns import connection_class_for
+
 
 def tune_sqlite(engine: sa.Engine) -> None:
-    """WAL lets readers run during a write; the busy timeout makes a writer wait, not fail."""
+    """WAL lets readers run during a write; the busy timeout makes a writer wait, not fail.
+
+    Writers of a database file take turns on a file lock (`app.sqlite_turns`) so a waiting
+    writer starts when the last one commits, not when SQLite's busy handler next wakes up.
+    """
+    connection_class = connection_class_for(engine.url.database or "")
+    if connection_class is not None:
+
+        @sa.event.listens_for(engine, "do_connect")
+        def _take_turns(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+            params["factory"] = connection_class
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
