@@ -10,17 +10,28 @@ gives it back when its transaction ends, so a waiting writer is woken by the ker
 The busy timeout stays as the backstop: a writer that does not take turns (the sqlite3 shell,
 DDL, a statement SQLite writes without a transaction) is waited for as before, and whoever
 waits on it gives up after the timeout, rolls back and hands the turn on.
+
+Copying the log back into the database (a checkpoint, with its two fsyncs) is done by a
+process every CHECKPOINT_EVERY write transactions, after it has handed its turn on: SQLite's
+own automatic checkpoint runs inside the commit, where it held the next writer up. A
+checkpoint may run beside a writer. SQLite's own stays as a backstop for large transactions
+(an event batch), at ten times its default size.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
 from typing import Any
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")  # those pysqlite opens a transaction for
+CHECKPOINT_EVERY = 64  # write transactions of one process between its checkpoints
+AUTOCHECKPOINT_BACKSTOP = 10_000  # pages in the log; SQLite's default is 1,000
+
+log = logging.getLogger(__name__)
 
 
 class WriterTurns:
@@ -36,6 +47,7 @@ class WriterTurns:
         self._threads = threading.RLock()
         self._held = 0
         self._file: int | None = None
+        self._turns_given_back = 0
 
     def take(self) -> None:
         self._threads.acquire()
@@ -49,11 +61,16 @@ class WriterTurns:
             raise
         self._held += 1
 
-    def give_back(self) -> None:
+    def give_back(self) -> bool:
+        """Hand the turn on; True when this process's checkpoint is due."""
         self._held -= 1
+        due = False
         if self._held == 0 and self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._turns_given_back += 1
+            due = self._turns_given_back % CHECKPOINT_EVERY == 0
         self._threads.release()
+        return due
 
 
 _TURNS: dict[str, WriterTurns] = {}
@@ -80,6 +97,7 @@ class TurnTakingConnection(sqlite3.Connection):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.has_turn = False
+        self.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_BACKSTOP}")
 
     def cursor(self, factory: Any = None) -> sqlite3.Cursor:  # type: ignore[override]
         return super().cursor(factory or TurnTakingCursor)
@@ -89,16 +107,27 @@ class TurnTakingConnection(sqlite3.Connection):
             turns_for(self.turns_path).take()
             self.has_turn = True
 
-    def end_turn_unless_in_transaction(self) -> None:
+    def end_turn_unless_in_transaction(self) -> bool:
+        """Hand the turn on once the transaction is over; True when a checkpoint is due."""
         if self.has_turn and not self.in_transaction:
             self.has_turn = False
-            turns_for(self.turns_path).give_back()
+            return turns_for(self.turns_path).give_back()
+        return False
 
     def commit(self) -> None:
         try:
             super().commit()
         finally:
-            self.end_turn_unless_in_transaction()
+            checkpoint_due = self.end_turn_unless_in_transaction()
+        if checkpoint_due:
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Copy the log into the database while others write; PASSIVE never waits for them."""
+        try:
+            self.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
+        except sqlite3.Error:
+            log.warning("checkpoint failed; SQLite's own will run later", exc_info=True)
 
     def rollback(self) -> None:
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from app import sqlite_turns
 from app.sqlite import tune_sqlite
 from app.sqlite_turns import connection_class_for, turns_for
 
@@ -163,3 +166,30 @@ def test_a_forked_process_takes_turns_with_its_parent_not_shares_them(engine: sa
     child.join(10)
     assert child.exitcode == 0
     assert notes(engine) == [1, 2]
+
+
+def test_a_process_checkpoints_every_so_often_once_it_has_handed_its_turn_on(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy of the log into the database, and its fsyncs, no longer hold the next writer up."""
+    monkeypatch.setattr(sqlite_turns, "CHECKPOINT_EVERY", 4)
+    lock_path = connection_class_for(engine.url.database).turns_path
+    turn_at_checkpoints: list[str] = []
+
+    def note_turn(statement: str) -> None:
+        if statement.startswith("PRAGMA wal_checkpoint"):
+            probe = os.open(lock_path, os.O_RDWR)
+            try:
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                turn_at_checkpoints.append("free")
+            except BlockingIOError:
+                turn_at_checkpoints.append("held")
+            finally:
+                os.close(probe)
+
+    with engine.connect() as connection:
+        connection.connection.dbapi_connection.set_trace_callback(note_turn)
+        for note_id in range(8):
+            connection.exec_driver_sql(f"INSERT INTO note (id) VALUES ({note_id})")
+            connection.commit()
+    assert turn_at_checkpoints == ["free", "free"]
