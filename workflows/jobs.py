@@ -47,18 +47,27 @@ def _claim(claim: Callable[..., list[int]]) -> list[int]:
     return ids
 
 
+# A drain is over before the next tick fires: a job still running then has that tick skipped
+# (max_instances=1) and sits idle until the one after. Checking the time only after a batch
+# ran past it: one worker draining 2,000 e-mails in 17 s had 12 to 16 ticks skipped.
+DRAIN_SHARE_OF_TICK = 0.9
+
+
 def _drain(claim: Callable[..., list[int]]) -> Iterator[int]:
-    """Claimed ids, batch after batch, until nothing is due or one tick's time is spent.
+    """Claimed ids, batch after batch, until nothing is due or the next batch would not fit.
 
     One batch a tick would cap a worker at a batch a tick however large the backlog (a
     morning's events, the mail held while SMTP was down, a worker's restart); draining clears
     it at full speed, and the time budget hands the thread back so the other jobs keep their
-    turn. Each batch is leased before it is worked, so it is never claimed twice meanwhile.
+    turn. Each batch is leased before it is worked, so it is never claimed twice meanwhile, and
+    a batch is not begun unless one as long as the last ends within the budget.
     """
-    budget = time.monotonic() + current_app.config["WORKFLOW_TICK_SECONDS"]
+    budget = time.monotonic() + DRAIN_SHARE_OF_TICK * current_app.config["WORKFLOW_TICK_SECONDS"]
     while ids := _claim(claim):
+        began = time.monotonic()
         yield from ids
-        if time.monotonic() >= budget:
+        ended = time.monotonic()
+        if ended + (ended - began) >= budget:
             return
 
 
