@@ -3,7 +3,7 @@
 SQLite lets one writer in at a time and makes the others poll: its busy handler sleeps 1, 2,
 5, 10 ms... between tries. With two web workers and a scheduler on one file, a writer that
 arrives a tenth of a millisecond after another sleeps a whole millisecond or more, and the
-sampled workers spent a sixth of their busy time asleep there. Here a connection takes its
+sampled workers spent about a seventh of their busy time asleep there. Here a connection takes its
 turn (an exclusive `flock` on `<database>-writers.lock`) before its first write statement and
 gives it back when its transaction ends, so a waiting writer is woken by the kernel at once.
 

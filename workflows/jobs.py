@@ -48,8 +48,8 @@ def _claim(claim: Callable[..., list[int]]) -> list[int]:
 
 
 # A drain is over before the next tick fires: a job still running then has that tick skipped
-# (max_instances=1) and sits idle until the one after. Checking the time only after a batch
-# ran past it: one worker draining 2,000 e-mails in 17 s had 12 to 16 ticks skipped.
+# (max_instances=1) and sits idle until the one after. When the time was checked only after
+# each batch, runs overran: one worker draining 2,000 e-mails in 17 s had 12-16 ticks skipped.
 DRAIN_SHARE_OF_TICK = 0.9
 
 
