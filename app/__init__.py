@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -109,6 +109,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)
+    # The address `make run` prints: staff land on their inbox, signing in first if need be.
+    app.add_url_rule("/", "home", lambda: redirect(url_for("cases.inbox_page")))
     # Machine clients authenticate with a bearer key, not a cookie; session users of the API
     # are checked by require_scope, which asks for the CSRF token on writes.
     csrf.exempt(api_bp)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import Throttle, utcnow
 from app.services import accounts, throttle
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, UserFactory
 
 
@@ -111,3 +111,14 @@ def test_failures_from_concurrent_processes_are_all_counted(app):
 def test_a_limit_must_allow_one_failure():
     with pytest.raises(ValueError):
         throttle.Limit(1, timedelta(minutes=1), timedelta(minutes=1))
+
+
+def test_the_address_make_run_prints_leads_to_sign_in_then_to_the_inbox(client, session):
+    user = UserFactory()
+    session.commit()
+    signed_out = client.get("/", follow_redirects=True)
+    assert signed_out.request.path == "/auth/login"
+    assert 'name="password"' in signed_out.get_data(as_text=True)
+    login(client, user.email, PASSWORD)
+    signed_in = client.get("/", follow_redirects=True)
+    assert (signed_in.status_code, signed_in.request.path) == (200, "/cases")
