@@ -43,18 +43,15 @@ class WriterTurns:
     """
 
     def __init__(self, path: str) -> None:
-        self._path = path
         self._threads = threading.RLock()
         self._held = 0
-        self._file: int | None = None
+        self._file = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         self._turns_given_back = 0
 
     def take(self) -> None:
         self._threads.acquire()
         try:
             if self._held == 0:
-                if self._file is None:
-                    self._file = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
                 fcntl.flock(self._file, fcntl.LOCK_EX)
         except BaseException:
             self._threads.release()
@@ -65,7 +62,7 @@ class WriterTurns:
         """Hand the turn on; True when this process's checkpoint is due."""
         self._held -= 1
         due = False
-        if self._held == 0 and self._file is not None:
+        if self._held == 0:
             fcntl.flock(self._file, fcntl.LOCK_UN)
             self._turns_given_back += 1
             due = self._turns_given_back % CHECKPOINT_EVERY == 0
@@ -90,12 +87,16 @@ os.register_at_fork(after_in_child=_TURNS.clear)
 
 
 class TurnTakingConnection(sqlite3.Connection):
-    """A pysqlite connection that takes its turn before writing and gives it back at the end."""
+    """A pysqlite connection that takes its turn before writing and gives it back at the end.
+
+    It finds its process's turns once: SQLite forbids carrying a connection across fork.
+    """
 
     turns_path = ""  # set on the subclass `connection_class_for` makes
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._turns = turns_for(self.turns_path)
         self.has_turn = False
         self.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_BACKSTOP}")
 
@@ -104,15 +105,18 @@ class TurnTakingConnection(sqlite3.Connection):
 
     def take_turn(self) -> None:
         if not self.has_turn:
-            turns_for(self.turns_path).take()
+            self._turns.take()
             self.has_turn = True
 
     def end_turn_unless_in_transaction(self) -> bool:
         """Hand the turn on once the transaction is over; True when a checkpoint is due."""
-        if self.has_turn and not self.in_transaction:
-            self.has_turn = False
-            return turns_for(self.turns_path).give_back()
-        return False
+        return not self.in_transaction and self._end_turn()
+
+    def _end_turn(self) -> bool:
+        if not self.has_turn:
+            return False
+        self.has_turn = False
+        return self._turns.give_back()
 
     def commit(self) -> None:
         try:
@@ -139,9 +143,7 @@ class TurnTakingConnection(sqlite3.Connection):
         try:
             super().close()
         finally:
-            if self.has_turn:
-                self.has_turn = False
-                turns_for(self.turns_path).give_back()
+            self._end_turn()
 
 
 class TurnTakingCursor(sqlite3.Cursor):
