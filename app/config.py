@@ -10,8 +10,8 @@ import os
 from datetime import date, time
 from pathlib import Path
 
+from workflows.contact_rules import ContactPolicy
 from workflows.sla import BusinessCalendar, china_calendar
-from workflows.throttling import ContactPolicy
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
@@ -71,7 +71,7 @@ class Config:
         self.SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         # PostgreSQL: a pooled connection idle longer than this is tested before use, so one
-        # left dead by a restarted server is replaced unseen (app/postgresql.py).
+        # left dead by a restarted server is replaced unseen (app/services/database/postgresql.py).
         self.DATABASE_PING_AFTER_IDLE_SECONDS = float(
             os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS", "5")
         )
@@ -113,7 +113,7 @@ class Config:
         self.UNAVAILABLE_RETRY_AFTER_SECONDS = int(
             os.environ.get("UNAVAILABLE_RETRY_AFTER_SECONDS", "30")
         )
-        # Load shedding (app/availability.py): requests in the app at once per process, how
+        # Load shedding (app/web/availability.py): requests in the app at once per process, how
         # many may queue for a slot and for how long, and the Retry-After of those turned
         # away. 0 leaves the gate open; with gunicorn's gthread workers, give it more threads
         # than slots plus queue, so that a burst's excess reaches the gate and is shed at once.
@@ -159,4 +159,4 @@ class Config:
         # Responses older than this lose their words and their link to the customer.
         self.RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
         self.WTF_CSRF_TIME_LIMIT = None
-        self.WTF_I18N_ENABLED = False  # app.forms.Form translates WTForms' messages, cached
+        self.WTF_I18N_ENABLED = False  # app.web.forms.Form translates WTForms' messages, cached

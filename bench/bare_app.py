@@ -13,7 +13,7 @@ import os
 import sqlalchemy as sa
 from flask import Flask, request
 
-from app.sqlite import tune_sqlite
+from app.services.database.sqlite import tune_sqlite
 
 metadata = sa.MetaData()
 bare_response = sa.Table(

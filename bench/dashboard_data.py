@@ -23,8 +23,8 @@ from typing import Any
 import sqlalchemy as sa
 from harness import PG_ADMIN_URL, ROOT
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.models import Base
 
 SQLITE_PATH = ROOT / "instance" / "bench_dashboard.db"

@@ -21,10 +21,10 @@ from dashboard_data import PG_NAME, SQLITE_PATH
 from harness import PG_ADMIN_URL, print_table
 from werkzeug.security import generate_password_hash
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.models import User, utcnow
-from app.services.accounts import create_api_key
+from app.services.accounts.api_keys import create_api_key
 from app.services.reports import loop, scores, voice
 from app.services.reports.filters import ReportFilter, last_days
 from app.services.reports.overview import SCORE_GROUPS, overview

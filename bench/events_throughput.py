@@ -48,9 +48,9 @@ from survey_throughput import bare_writes, database, migrate
 
 from app.extensions import db
 from app.models import Invitation, InvitationStatus, utcnow
-from app.services.accounts import create_api_key
-from app.services.events import CustomerIn, EventIn, ingest_events
-from app.sqlite import tune_sqlite
+from app.services.accounts.api_keys import create_api_key
+from app.services.database.sqlite import tune_sqlite
+from app.services.distribution.events import CustomerIn, EventIn, ingest_events
 
 SECRET_KEY = "bench-only-secret"
 BASE_URL = "http://bench.invalid"
@@ -210,8 +210,9 @@ def measure_ingestion(kind: str, args: argparse.Namespace, logs: Path) -> Ingest
 def set_wal(url: str) -> None:
     """Put a new SQLite file in WAL mode before two server processes race to do it.
 
-    Switching needs a lock that the busy timeout does not cover (app/sqlite.py sets it after
-    the switch), so the loser of the race fails to boot; the mode persists in the file.
+    Switching needs a lock that the busy timeout does not cover (app/services/database/sqlite.py
+    sets it after the switch), so the loser of the race fails to boot; the mode persists in the
+    file.
     """
     engine = sa.create_engine(url)
     tune_sqlite(engine)

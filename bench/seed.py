@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from flask import Flask
 from harness import progress  # first: it puts the project on sys.path
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.models import (
     Department,
     Invitation,
@@ -27,11 +27,11 @@ from app.models import (
     Touchpoint,
     utcnow,
 )
-from app.services.events import CustomerIn, EventIn, ingest_events
-from app.services.invitations import Links, dispatch_invitation
-from app.services.surveys import current_survey, sync_surveys
+from app.services.distribution.events import CustomerIn, EventIn, ingest_events
+from app.services.distribution.invitations import Links, dispatch_invitation
+from app.services.feedback.survey_versions import current_survey, sync_surveys
 from surveys.tokens import new_token, token_digest
-from workflows.throttling import ContactPolicy, Verdict
+from workflows.contact_rules import ContactPolicy, Verdict
 
 COMPLAINTS_CSV = Path("/work/shared/data/cfpb_complaints_sample.csv")
 TOUCHPOINT = "branch_visit"

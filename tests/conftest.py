@@ -27,11 +27,11 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.models import Base
-from app.services.remembered import forget_everything
-from workflows.throttling import ContactPolicy
+from app.services.database.remembered import forget_everything
+from workflows.contact_rules import ContactPolicy
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/touchloop_test"
 

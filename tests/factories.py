@@ -20,9 +20,9 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services.links import link_for_invitation
-from app.services.responses import record_response
-from app.services.surveys import sync_surveys
+from app.services.distribution.links import link_for_invitation
+from app.services.feedback.responses import record_response
+from app.services.feedback.survey_versions import sync_surveys
 from surveys.tokens import new_token, token_digest
 
 PASSWORD = "correct horse battery"

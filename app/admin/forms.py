@@ -28,7 +28,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import Form
+from app.web.forms import Form
 
 SEGMENTS = ("mass", "private", "vip", "business")
 

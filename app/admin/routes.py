@@ -21,13 +21,24 @@ from wtforms.fields.choices import SelectChoice
 
 from app.admin.forms import NOTIFY_MODES, SEGMENTS, DepartmentForm, RoutingRuleForm, TouchpointForm
 from app.extensions import db
-from app.forms import Form
-from app.locale import local_name
 from app.models import Department, Role, RoutingRule, Touchpoint, utcnow
-from app.services.departments import departments, update_department
-from app.services.outbox import recent_messages, retry_failed, status_counts
-from app.services.routing import RuleRefused, all_rules, rule_options, save_rule, try_rules
-from app.services.touchpoints import choices, recent_invitations, touchpoints, update_touchpoint
+from app.services.cases.departments import departments, update_department
+from app.services.cases.rule_settings import (
+    RuleRefused,
+    all_rules,
+    rule_options,
+    save_rule,
+    try_rules,
+)
+from app.services.distribution.outbox import recent_messages, retry_failed, status_counts
+from app.services.distribution.touchpoints import (
+    choices,
+    recent_invitations,
+    touchpoints,
+    update_touchpoint,
+)
+from app.web.forms import Form
+from app.web.locale import local_name
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -11,8 +11,8 @@ from flask_login import current_user
 
 from app.extensions import csrf, db
 from app.models import utcnow
-from app.services import audit
-from app.services.accounts import api_key_for
+from app.services.accounts.api_keys import api_key_for
+from app.services.governance import audit
 
 
 def _bearer_secret() -> str | None:

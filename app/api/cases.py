@@ -14,10 +14,10 @@ from app.api.http import answer_rejected_bodies, error_reply, json_body, reply
 from app.api.schemas import CaseBody, CaseList, TransitionPayload, field_errors
 from app.extensions import db
 from app.models import Case, utcnow
-from app.services import audit
-from app.services.inbox import InboxFilter, case_for, inbox
-from app.services.lifecycle import CaseRefused, VersionConflict, resolve_case, transition_case
-from workflows.lifecycle import IllegalTransition
+from app.services.cases.inbox import InboxFilter, case_for, inbox
+from app.services.cases.lifecycle import CaseRefused, VersionConflict, resolve_case, transition_case
+from app.services.governance import audit
+from workflows.case_transitions import IllegalTransition
 
 bp = Blueprint("cases_api", __name__, url_prefix="/api/v1")
 answer_rejected_bodies(bp)

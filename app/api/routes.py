@@ -27,7 +27,7 @@ from app.api.schemas import (
 )
 from app.extensions import db
 from app.models import utcnow
-from app.services.events import event_status, ingest_events
+from app.services.distribution.events import event_status, ingest_events
 from app.services.reports.filters import ReportFilter, UnknownFilter, build_filter, scoped
 from app.services.reports.loop import closed_loop, closed_loop_fields
 from app.services.reports.scores import GroupBy, scores

@@ -22,7 +22,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from app.services.events import CustomerIn, EventIn
+from app.services.distribution.events import CustomerIn, EventIn
 
 MAX_BATCH = 1000
 

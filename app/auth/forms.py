@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
-from app.forms import Form
-from app.services.accounts import MIN_PASSWORD_LENGTH
+from app.services.accounts.users import MIN_PASSWORD_LENGTH
+from app.web.forms import Form
 
 
 class LoginForm(Form):

@@ -12,9 +12,9 @@ from flask_login import login_required, login_user, logout_user
 from app.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
 from app.extensions import db
 from app.models import utcnow
-from app.services import password_reset
-from app.services.password_reset import ResetPolicy
-from app.services.signin import SignInPolicy, sign_in
+from app.services.accounts import password_reset
+from app.services.accounts.password_reset import ResetPolicy
+from app.services.accounts.signin import SignInPolicy, sign_in
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

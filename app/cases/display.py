@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models import Case, Response
-from workflows.lifecycle import IllegalTransition
+from workflows.case_transitions import IllegalTransition
 
 STATUS_LABELS = {
     "new": _l("new"),

@@ -7,8 +7,8 @@ from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import Form
 from app.models import CONTACT_CHANNELS, ROOT_CAUSES
+from app.web.forms import Form
 
 ROOT_CAUSE_LABELS = {
     "waiting_time": _l("Waiting time"),

@@ -32,17 +32,15 @@ from app.cases.forms import (
     WaitingForm,
 )
 from app.extensions import db
-from app.forms import Form
 from app.models import Case, Department, utcnow
-from app.services import audit
-from app.services.inbox import (
+from app.services.cases.inbox import (
     InboxFilter,
     case_for,
     customer_history,
     inbox,
     sees_contact_details,
 )
-from app.services.lifecycle import (
+from app.services.cases.lifecycle import (
     CaseRefused,
     VersionConflict,
     acknowledge_many,
@@ -54,8 +52,10 @@ from app.services.lifecycle import (
     transition_case,
     wait_on_customer,
 )
-from app.services.surveys import stored_definition
-from workflows.lifecycle import ALLOWED_TRANSITIONS, IllegalTransition
+from app.services.feedback.survey_versions import stored_definition
+from app.services.governance import audit
+from app.web.forms import Form
+from workflows.case_transitions import ALLOWED_TRANSITIONS, IllegalTransition
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from app.locale import local_name
 from app.services.reports.loop import WeekClosure
 from app.services.reports.overview import Overview
 from app.services.reports.scores import ScoreRow
+from app.web.locale import local_name
 
 
 def trend_rows(data: Overview) -> list[tuple[str, ScoreRow | None, WeekClosure | None]]:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from app.forms import Form
+from app.web.forms import Form
 
 SEGMENTS = ("mass", "private", "vip", "business")
 GROUPS = ("touchpoint", "department", "segment", "journey_stage", "week")

@@ -28,9 +28,8 @@ from app.cases.display import query_with, score_of
 from app.dashboard.charts import chart_data, trend_rows
 from app.dashboard.forms import SEGMENTS, FilterForm
 from app.extensions import db
-from app.locale import local_name
 from app.models import Department, Touchpoint, utcnow
-from app.services import audit
+from app.services.governance import audit
 from app.services.reports.exports import Export, csv_chunks, export_rows, xlsx_file
 from app.services.reports.filters import (
     DEFAULT_DAYS,
@@ -41,6 +40,7 @@ from app.services.reports.filters import (
 )
 from app.services.reports.overview import overview
 from app.services.reports.voice import responses_page
+from app.web.locale import local_name
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 FORMATS = {

@@ -24,13 +24,13 @@ from app.models import (
     TouchpointEvent,
     User,
 )
-from app.services.accounts import create_user
-from app.services.cases import route_response
-from app.services.events import CustomerIn, EventIn, ingest_event
-from app.services.lifecycle import transition_case
-from app.services.links import link_for_invitation
-from app.services.responses import record_response
-from app.services.surveys import sync_surveys
+from app.services.accounts.users import create_user
+from app.services.cases.case_routing import route_response
+from app.services.cases.lifecycle import transition_case
+from app.services.distribution.events import CustomerIn, EventIn, ingest_event
+from app.services.distribution.links import link_for_invitation
+from app.services.feedback.responses import record_response
+from app.services.feedback.survey_versions import sync_surveys
 from workflows.sla import BusinessCalendar
 
 DEPARTMENTS = [

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from app.extensions import db
-from app.services.outbox import recent_messages
+from app.services.distribution.outbox import recent_messages
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
 

@@ -13,7 +13,7 @@ from app.models.case import (
 from app.models.customer import Customer
 from app.models.org import ApiKey, Department, PasswordReset, Role, User
 from app.models.outbox import OutboxCursor, OutboxMessage, OutboxStatus
-from app.models.routing import RoutingRule
+from app.models.routing_rule import RoutingRule
 from app.models.survey import (
     Answer,
     Invitation,

@@ -1,1 +1,2 @@
-"""Use cases: each takes a session and plain values, flushes, and lets its caller commit."""
+"""Use cases, one package per stage of the loop: each takes a session and plain values,
+flushes, and lets its caller commit."""

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import Form
+from app.web.forms import Form
 from surveys.schema import Question, SurveyDefinition
 from surveys.skip_logic import visible_questions
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 
-from app.locale import current_language
+from app.web.locale import current_language
 
 
 def language_page(template: str) -> str:

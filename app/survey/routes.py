@@ -9,12 +9,11 @@ from flask import Blueprint, abort, current_app, g, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.locale import current_language
 from app.models import Customer, utcnow
-from app.services import throttle
-from app.services.contacts import opt_out
-from app.services.links import OpenLink, link_for_token
-from app.services.responses import (
+from app.services.accounts import throttle
+from app.services.distribution.links import OpenLink, link_for_token
+from app.services.distribution.opt_out import opt_out
+from app.services.feedback.responses import (
     LinkUnusable,
     check_answerable,
     record_response,
@@ -24,6 +23,7 @@ from app.services.responses import (
 from app.survey.form_tokens import form_token, protect_link_posts
 from app.survey.forms import form_class
 from app.survey.pages import language_page
+from app.web.locale import current_language
 from surveys.tokens import customer_id_from, invitation_id_from, token_digest
 
 bp = Blueprint("survey", __name__)

@@ -4,9 +4,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Base, utcnow
-from app.services.accounts import create_api_key
-from app.services.cases import route_response
-from app.services.surveys import sync_surveys
+from app.services.accounts.api_keys import create_api_key
+from app.services.cases.case_routing import route_response
+from app.services.feedback.survey_versions import sync_surveys
 from tests.factories import InvitationFactory, TouchpointFactory, answer
 from workflows.sla import BusinessCalendar
 

@@ -4,8 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Department, OutboxMessage, RoutingRule, Touchpoint, utcnow
-from app.services.routing import active_rules
-from app.services.surveys import sync_surveys
+from app.services.cases.case_routing import active_rules
+from app.services.feedback.survey_versions import sync_surveys
 from tests.conftest import csrf_token, login
 from tests.factories import (
     PASSWORD,
@@ -14,7 +14,7 @@ from tests.factories import (
     TouchpointFactory,
     UserFactory,
 )
-from workflows.routing import ResponseFacts, route
+from workflows.routing_rules import ResponseFacts, route
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import AuditEntry, AuditHead, utcnow
-from app.services import audit
-from app.services.lifecycle import transition_case
+from app.services.accounts.api_keys import create_api_key
+from app.services.cases.lifecycle import transition_case
+from app.services.governance import audit
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, UserFactory
 
@@ -48,8 +49,6 @@ def test_viewing_and_changing_a_case_are_logged_with_the_actor(client, session, 
 
 
 def test_an_api_key_is_the_actor_of_what_it_does(client, session, detractor_case):
-    from app.services.accounts import create_api_key
-
     case = detractor_case()
     _key, secret = create_api_key(session, "crm", ("cases:read", "cases:write"))
     session.commit()

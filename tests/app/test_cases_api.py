@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.services.accounts import create_api_key
+from app.services.accounts.api_keys import create_api_key
 from tests.app.openapi_check import assert_matches_openapi
 from tests.conftest import login
 from tests.factories import PASSWORD, DepartmentFactory, UserFactory

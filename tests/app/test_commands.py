@@ -1,7 +1,7 @@
 import sqlalchemy as sa
 
 from app.models import ApiKey, Case, Department, Response, Touchpoint, User, utcnow
-from app.services.accounts import api_key_for
+from app.services.accounts.api_keys import api_key_for
 from tests.factories import DepartmentFactory
 
 

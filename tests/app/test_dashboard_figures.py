@@ -7,6 +7,7 @@ the previous period.
 
 import pytest
 
+from app.services.database.sqltime import median
 from app.services.reports.filters import ReportFilter
 from app.services.reports.loop import (
     backlog,
@@ -17,7 +18,6 @@ from app.services.reports.loop import (
 )
 from app.services.reports.scores import GroupBy, journey, overall, score_sets, scores
 from app.services.reports.voice import detractor_keywords, responses_page, sentiment
-from app.services.sqltime import median
 from tests.app.dashboard_bank import END, NOW, START, build_bank
 
 PERIOD = ReportFilter(start=START, end=END)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.models import AuditEntry
-from app.services.accounts import create_api_key
+from app.services.accounts.api_keys import create_api_key
 from app.services.reports.exports import safe_cell
 from tests.app.dashboard_bank import build_bank
 from tests.app.openapi_check import assert_matches_openapi

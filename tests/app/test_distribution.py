@@ -7,11 +7,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Customer, Invitation, OutboxMessage, utcnow
-from app.services.surveys import sync_surveys
+from app.services.feedback.survey_versions import sync_surveys
+from app.worker.jobs import deliver_outbox, send_invitations, send_reminders
 from surveys.tokens import unsubscribe_token
 from tests.conftest import body_of
 from tests.factories import CustomerFactory, EventFactory, InvitationFactory, TouchpointFactory
-from workflows.jobs import deliver_outbox, send_invitations, send_reminders
 
 
 @pytest.fixture

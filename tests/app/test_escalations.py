@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import CaseEvent, OutboxMessage, utcnow
+from app.worker.jobs import alert_sla
 from tests.factories import UserFactory
-from workflows.jobs import alert_sla
 
 
 @pytest.fixture

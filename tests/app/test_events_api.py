@@ -8,10 +8,10 @@ import sqlalchemy as sa
 
 from app.api.schemas import EventPayload
 from app.models import ApiKey, Customer, Invitation, Touchpoint, TouchpointEvent, utcnow
-from app.services.accounts import api_key_for, create_api_key, revoke_api_key
-from app.services.events import ingest_event
-from app.services.remembered import REMEMBERED_FOR
-from app.services.touchpoints import update_touchpoint
+from app.services.accounts.api_keys import api_key_for, create_api_key, revoke_api_key
+from app.services.database.remembered import REMEMBERED_FOR
+from app.services.distribution.events import ingest_event
+from app.services.distribution.touchpoints import update_touchpoint
 from tests.app.openapi_check import assert_matches_openapi
 from tests.factories import TouchpointFactory
 

@@ -7,11 +7,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Case, CaseEvent, Invitation, OutboxMessage, utcnow
-from app.services.lifecycle import resolve_case
+from app.services.cases.lifecycle import resolve_case
 from app.services.reports.filters import ReportFilter
 from app.services.reports.loop import closed_loop
+from app.worker.jobs import close_unconfirmed_cases, route_responses, send_invitations
 from tests.conftest import csrf_token
-from workflows.jobs import close_unconfirmed_cases, route_responses, send_invitations
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.api.openapi import openapi_document
 from app.models import Invitation
-from app.services.surveys import sync_surveys
+from app.services.feedback.survey_versions import sync_surveys
 from tests.app.conftest import row_counts
 from tests.conftest import csrf_token
 from tests.factories import InvitationFactory, survey_link

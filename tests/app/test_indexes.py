@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import utcnow
-from app.services.invitations import claim_due_invitations, claim_due_reminders
+from app.services.distribution.invitations import claim_due_invitations, claim_due_reminders
 
 
 def plan_of(session, statement, parameters):

@@ -5,7 +5,7 @@ import time
 
 from werkzeug.test import Client
 
-from app.availability import ConcurrencyGate
+from app.web.availability import ConcurrencyGate
 
 
 def slow():

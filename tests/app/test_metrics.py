@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 from app.models import utcnow
-from app.services.accounts import create_api_key
+from app.services.accounts.api_keys import create_api_key
 from app.services.reports.filters import ReportFilter
 from app.services.reports.loop import closed_loop
 from tests.conftest import login

@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from app.models import Answer, Base, Response, utcnow
 from tests.conftest import app_config, ensure_postgres_database, postgres_url, reset_database
 from tests.factories import TouchpointFactory

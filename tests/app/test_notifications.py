@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import CaseEvent, OutboxCursor, OutboxMessage, utcnow
-from app.services.lifecycle import transition_case
-from app.services.notifications import Channels, publish_case_events
-from app.services.webhooks import signature
+from app.services.cases.lifecycle import transition_case
+from app.services.cases.notifications import Channels, publish_case_events
+from app.services.cases.webhooks import signature
+from app.worker.jobs import deliver_webhooks, notify_case_events, send_case_digests
 from tests.conftest import free_port
 from tests.factories import UserFactory
-from workflows.jobs import deliver_webhooks, notify_case_events, send_case_digests
 
 
 def queued(session, kind):

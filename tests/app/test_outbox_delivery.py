@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import OutboxMessage, utcnow
-from app.services.outbox import enqueue_email
+from app.services.distribution.outbox import enqueue_email
+from app.worker.jobs import deliver_outbox
 from tests.conftest import free_port
-from workflows.jobs import deliver_outbox
 
 
 @pytest.fixture

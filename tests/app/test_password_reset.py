@@ -11,13 +11,14 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash
 
 from app.models import AuditEntry, OutboxMessage, PasswordReset, Throttle, User, utcnow
-from app.services import audit, password_reset
-from app.services.accounts import set_password
-from app.services.signin import account_key
+from app.services.accounts import password_reset
+from app.services.accounts.signin import account_key
+from app.services.accounts.users import set_password
+from app.services.governance import audit
+from app.worker.jobs import deliver_outbox
 from surveys.tokens import token_digest
 from tests.conftest import body_of, csrf_token, login
 from tests.factories import PASSWORD, UserFactory
-from workflows.jobs import deliver_outbox
 
 NEW_PASSWORD = "a brand new passphrase"
 UNKNOWN = "nobody@bank.example.com"

@@ -17,14 +17,14 @@ from app.models import (
     TouchpointEvent,
     utcnow,
 )
-from app.services.accounts import create_api_key
-from app.services.lifecycle import add_note
-from app.services.outbox import enqueue_email
-from app.services.privacy import months_before
-from app.services.surveys import sync_surveys
+from app.services.accounts.api_keys import create_api_key
+from app.services.cases.lifecycle import add_note
+from app.services.distribution.outbox import enqueue_email
+from app.services.feedback.survey_versions import sync_surveys
+from app.services.governance.privacy import months_before
+from app.worker.jobs import JOBS, run_job
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, TouchpointFactory, UserFactory, survey_link
-from workflows.jobs import JOBS, run_job
 
 NAME, EMAIL = "陈美玲", "meiling.chen@example.com"
 

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from app.models import Case, RoutingRule
-from app.services.cases import route_response
-from app.services.surveys import sync_surveys
+from app.services.cases.case_routing import route_response
+from app.services.feedback.survey_versions import sync_surveys
 from tests.factories import DepartmentFactory, InvitationFactory, UserFactory, answer
 from workflows.sla import BusinessCalendar
 

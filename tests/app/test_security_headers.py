@@ -3,8 +3,9 @@
 import re
 from pathlib import Path
 
-from app import create_app
-from app.headers import CONTENT_SECURITY_POLICY
+from app.factory import create_app
+from app.services.accounts.users import create_user
+from app.web.headers import CONTENT_SECURITY_POLICY
 from tests.conftest import app_config, login
 from tests.factories import PASSWORD, UserFactory
 
@@ -65,7 +66,5 @@ def test_https_deployments_get_secure_cookies_and_hsts(monkeypatch, database_url
 
 
 def test_passwords_are_hashed_with_scrypt(session):
-    from app.services.accounts import create_user
-
     user = create_user(session, email="a@bank.example", password="long enough pw", role="admin")
     assert user.password_hash.startswith("scrypt:")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import Throttle, utcnow
-from app.services import accounts, throttle
+from app.services.accounts import throttle, users
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, UserFactory
 
@@ -49,8 +49,8 @@ def test_every_path_does_one_password_hash(client, session, monkeypatch):
     user = UserFactory()
     session.commit()
     calls = []
-    real = accounts.check_password_hash
-    monkeypatch.setattr(accounts, "check_password_hash", lambda *a: calls.append(1) or real(*a))
+    real = users.check_password_hash
+    monkeypatch.setattr(users, "check_password_hash", lambda *a: calls.append(1) or real(*a))
     for email in [user.email, "nobody@bank.example.com"] * 6:
         calls.clear()
         attempt(client, email, "wrong password")

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from app import sqlite_turns
-from app.sqlite import tune_sqlite
-from app.sqlite_turns import connection_class_for, turns_for
+from app.services.database import sqlite_turns
+from app.services.database.sqlite import tune_sqlite
+from app.services.database.sqlite_turns import connection_class_for, turns_for
 
 SHORT_BUSY_TIMEOUT = "PRAGMA busy_timeout=50"  # ms: far shorter than any wait below
 

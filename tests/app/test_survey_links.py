@@ -8,7 +8,7 @@ from itsdangerous import URLSafeSerializer
 from itsdangerous.encoding import base64_decode
 
 from app.models import SurveyLink
-from app.services.surveys import sync_surveys
+from app.services.feedback.survey_versions import sync_surveys
 from surveys.tokens import new_token
 from tests.conftest import csrf_token
 from tests.factories import InvitationFactory, survey_link

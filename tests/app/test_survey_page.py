@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Answer, Invitation, Response, utcnow
-from app.services.links import link_for_invitation
-from app.services.responses import record_response, save_draft
-from app.services.surveys import sync_surveys
+from app.services.distribution.links import link_for_invitation
+from app.services.feedback.responses import record_response, save_draft
+from app.services.feedback.survey_versions import sync_surveys
 from surveys.definitions import all_definitions
 from surveys.tokens import new_token
 from tests.conftest import csrf_token

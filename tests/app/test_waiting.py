@@ -6,14 +6,14 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Case, CaseEvent
-from app.services.escalations import alert_due_cases
-from app.services.lifecycle import (
+from app.services.cases.lifecycle import (
     CaseRefused,
     resolve_case,
     resume_clock,
     transition_case,
     wait_on_customer,
 )
+from app.services.cases.sla_alerts import alert_due_cases
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, UserFactory
 from workflows.sla import BusinessCalendar

@@ -4,8 +4,8 @@ import re
 from datetime import timedelta
 
 from app.models import utcnow
-from app.services.accounts import create_api_key
-from app.services.surveys import sync_surveys
+from app.services.accounts.api_keys import create_api_key
+from app.services.feedback.survey_versions import sync_surveys
 from tests.conftest import body_of, csrf_token, login
 from tests.factories import PASSWORD, TouchpointFactory, UserFactory
 

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from app.models import Response
-from app.services.surveys import sync_surveys
+from app.services.feedback.survey_versions import sync_surveys
 from tests.factories import (
     CustomerFactory,
     EventFactory,

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from flask import Flask
 
-from app import create_app
 from app.extensions import db
+from app.factory import create_app
 from tests.conftest import FreshContextClient, app_config
 from tests.reliability.proxy import TcpProxy
 

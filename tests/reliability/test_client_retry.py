@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from app.models import Case, Invitation, Response, TouchpointEvent
-from app.services.accounts import create_api_key
-from app.services.surveys import sync_surveys
+from app.services.accounts.api_keys import create_api_key
+from app.services.feedback.survey_versions import sync_surveys
+from app.worker.jobs import route_responses
 from tests.conftest import csrf_token
 from tests.factories import InvitationFactory, TouchpointFactory, survey_link
 from tests.reliability.conftest import event
-from workflows.jobs import route_responses
 
 CLIENT_TIMEOUT, SLOW_ANSWER = 0.5, 1.5
 

@@ -5,8 +5,8 @@ import threading
 import sqlalchemy as sa
 
 from app.models import Invitation, Response, TouchpointEvent
-from app.services.accounts import create_api_key
-from app.services.surveys import sync_surveys
+from app.services.accounts.api_keys import create_api_key
+from app.services.feedback.survey_versions import sync_surveys
 from tests.conftest import csrf_token
 from tests.factories import InvitationFactory, TouchpointFactory, survey_link
 from tests.reliability.conftest import event

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import TouchpointEvent
-from app.services.accounts import create_api_key
-from app.services.surveys import sync_surveys
+from app.services.accounts.api_keys import create_api_key
+from app.services.feedback.survey_versions import sync_surveys
 from tests.app.openapi_check import assert_matches_openapi
 from tests.conftest import start_worker, stop_worker
 from tests.factories import InvitationFactory, TouchpointFactory, scheduled_invitations, survey_link

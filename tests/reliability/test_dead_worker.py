@@ -6,7 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.models import Invitation, utcnow
-from app.services.invitations import claim_due_invitations
+from app.services.distribution.invitations import claim_due_invitations
 from tests.conftest import start_worker, stop_worker
 from tests.factories import scheduled_invitations
 

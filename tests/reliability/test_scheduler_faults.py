@@ -10,9 +10,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from app.extensions import db
 from app.models import utcnow
+from app.worker import jobs, scheduler
+from app.worker.scheduler import configure
 from tests.conftest import start_worker, stop_worker
-from workflows import jobs, scheduler
-from workflows.scheduler import configure
 
 
 def test_a_database_error_in_a_job_is_logged_and_the_next_tick_runs(app, monkeypatch, caplog):
@@ -28,7 +28,7 @@ def test_a_database_error_in_a_job_is_logged_and_the_next_tick_runs(app, monkeyp
     monkeypatch.setattr(scheduler, "JOBS", {"flaky": flaky})
     app.config["WORKFLOW_TICK_SECONDS"] = 1
     clock = configure(BackgroundScheduler(), app, persistent=False)
-    with caplog.at_level(logging.ERROR, logger="workflows.jobs"):
+    with caplog.at_level(logging.ERROR, logger="app.worker.jobs"):
         clock.start()
         try:
             deadline = time.monotonic() + 10

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from app.models import Case, CaseEvent, Invitation, OutboxMessage, Response
-from app.services.surveys import sync_surveys
+from app.services.feedback.survey_versions import sync_surveys
 from tests.conftest import Mailbox, free_port, start_worker, stop_worker
 from tests.factories import InvitationFactory, answer, scheduled_invitations
 from tests.reliability.conftest import wait_for

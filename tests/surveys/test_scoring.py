@@ -1,5 +1,6 @@
 import pytest
 
+from surveys.definitions import all_definitions
 from surveys.scoring import (
     NpsCategory,
     ces_score,
@@ -59,8 +60,6 @@ def test_ces_names_its_method_per_scale():
 
 
 def test_a_response_is_scored_from_its_visible_answers():
-    from surveys.definitions import all_definitions
-
     service = next(d for d in all_definitions() if d.id == "service_csat")
     scores = score_response(service, {"csat": 2, "ces": 3, "comment": " slow ", "consent": True})
     assert (scores.csat, scores.csat_satisfied, scores.ces, scores.ces_scale) == (2, False, 3, 7)

@@ -1,4 +1,10 @@
-from surveys.tokens import invitation_id_from, new_token, token_digest
+from surveys.tokens import (
+    customer_id_from,
+    invitation_id_from,
+    new_token,
+    token_digest,
+    unsubscribe_token,
+)
 
 
 def test_a_token_names_its_invitation_and_nothing_else():
@@ -28,8 +34,6 @@ def test_the_database_keeps_a_digest_not_the_token():
 
 
 def test_unsubscribe_tokens_name_the_customer_and_cannot_open_a_survey():
-    from surveys.tokens import customer_id_from, unsubscribe_token
-
     token = unsubscribe_token("secret", 12)
     assert customer_id_from("secret", token) == 12
     assert invitation_id_from("secret", token) is None

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import Case, Department, Response, Touchpoint, User
-from app.services.responses import FOLLOWUP_SURVEY
+from app.services.feedback.responses import FOLLOWUP_SURVEY
 
 DEFAULT_DAYS = 30
 

@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import OPEN_STATUSES, Case, CaseStatus, Department, Invitation, Response
+from app.services.database.sqltime import percentiles, seconds_between, week_start
 from app.services.reports.filters import ReportFilter
-from app.services.sqltime import percentiles, seconds_between, week_start
 
 CLOSED = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
 AGE_BUCKETS = ((0, 1), (1, 3), (3, 7), (7, 14), (14, None))  # days, lower bound included

@@ -30,9 +30,9 @@ from app.models import (
     Touchpoint,
     TouchpointEvent,
 )
+from app.services.database.sqltime import week_label, week_monday
 from app.services.reports.filters import ReportFilter
 from app.services.reports.loop import rate
-from app.services.sqltime import week_label, week_monday
 
 
 class GroupBy(StrEnum):

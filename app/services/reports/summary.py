@@ -14,8 +14,8 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.models import OutboxMessage, Role, User
-from app.services.letters import write_letter
-from app.services.outbox import enqueue_once
+from app.services.distribution.letters import write_letter
+from app.services.distribution.outbox import enqueue_once
 from app.services.reports.filters import ReportFilter, day_start
 from app.services.reports.loop import closed_loop
 from app.services.reports.scores import GroupBy, overall, scores

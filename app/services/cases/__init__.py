@@ -1,0 +1,1 @@
+"""Cases: routing responses into cases, working them, deadlines, inbox and who hears of them."""

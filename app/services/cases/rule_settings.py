@@ -1,0 +1,85 @@
+"""Routing rules as the admin keeps them: stored, listed, and tried on a made-up answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Department,
+    Role,
+    RoutingRule,
+    Touchpoint,
+    User,
+)
+from app.services.cases.case_routing import active_rules
+from surveys.sentiment import analyse
+from workflows.routing_rules import ResponseFacts, Rule, first_match
+
+
+class RuleRefused(ValueError):
+    """A rule the admin must change before it can be saved."""
+
+
+def all_rules(session: Session) -> list[RoutingRule]:
+    """Every stored rule in the order they are tried, inactive ones included."""
+    return list(
+        session.scalars(sa.select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id))
+    )
+
+
+def save_rule(session: Session, rule: RoutingRule, values: dict[str, Any]) -> None:
+    """Store an admin's rule; it decides for the responses routed from now on."""
+    taken = session.scalar(
+        sa.select(RoutingRule.id).where(
+            RoutingRule.name == values["name"], RoutingRule.id != rule.id
+        )
+    )
+    if taken is not None:
+        raise RuleRefused(_l("Another rule already has this name."))
+    for key, value in values.items():
+        setattr(rule, key, value)
+    session.add(rule)
+    session.flush()
+
+
+def rule_options(session: Session) -> dict[str, list[tuple[str, str]]]:
+    """What a rule can name: touchpoints by code, departments and staff by id."""
+    return {
+        "touchpoints": [
+            (t.code, t.name)
+            for t in session.scalars(sa.select(Touchpoint).order_by(Touchpoint.journey_order))
+        ],
+        "departments": [
+            (str(d.id), d.name)
+            for d in session.scalars(sa.select(Department).order_by(Department.name))
+        ],
+        "assignees": [
+            (str(u.id), u.email)
+            for u in session.scalars(
+                sa.select(User).where(User.role == Role.STAFF, User.active).order_by(User.email)
+            )
+        ],
+    }
+
+
+def try_rules(
+    session: Session, *, touchpoint: Touchpoint, score: tuple[str, int], comment: str, segment: str
+) -> tuple[Rule, str, float] | None:
+    """Which active rule a made-up answer would meet, why, and the comment's sentiment."""
+    metric, value = score
+    polarity = analyse(comment).polarity if comment.strip() else None
+    facts = ResponseFacts(
+        comment=comment,
+        polarity=polarity,
+        touchpoint=touchpoint.code,
+        journey_stage=touchpoint.journey_stage,
+        segment=segment,
+        department_id=touchpoint.department_id,
+        **{metric: value},
+    )
+    match = first_match(facts, [rule for _, rule in active_rules(session)])
+    return None if match is None else (*match, polarity if polarity is not None else 0.0)

@@ -1,0 +1,1 @@
+"""Intake and distribution: events in, invitations planned and sent through the outbox."""

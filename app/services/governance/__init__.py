@@ -1,0 +1,1 @@
+"""Governance: the hash-chained audit log, privacy (retention, erasure, export) and edits."""

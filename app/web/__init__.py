@@ -1,0 +1,1 @@
+"""What every page and API answer shares: sessions, headers, forms, language, availability."""
