@@ -3,18 +3,27 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt | cksum | cut -d' ' -f1)
+PIP := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
+# A stamp per set of pins: a changed requirements or constraints file installs again.
+RUNTIME := $(VENV)/.runtime-$(shell cat requirements.txt constraints.txt | cksum | cut -d' ' -f1)
+DEV := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install translations lint worker
+.PHONY: run test install install-dev translations lint worker
 
-$(STAMP): requirements.txt constraints.txt
+$(RUNTIME): requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt -c constraints.txt
-	rm -f $(VENV)/.installed-* && touch $@
+	$(PIP) -r requirements.txt
+	rm -f $(VENV)/.runtime-* && touch $@
 
-install: $(STAMP) translations
+$(DEV): $(RUNTIME) requirements-dev.txt
+	$(PIP) -r requirements.txt -r requirements-dev.txt
+	rm -f $(VENV)/.dev-* && touch $@
 
-translations: $(STAMP)
+install: $(RUNTIME) translations
+
+install-dev: $(DEV) translations
+
+translations: $(RUNTIME)
 	$(BIN)/pybabel compile -d app/translations
 
 run: install
@@ -27,9 +36,9 @@ run: install
 worker: install
 	$(FLASK) worker
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install lint
+test: install-dev lint
 	$(BIN)/python -m pytest

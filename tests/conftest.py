@@ -33,19 +33,32 @@ from app.models import Base
 from app.services.database.remembered import forget_everything
 from workflows.contact_rules import ContactPolicy
 
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/touchloop_test"
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+# This run's databases carry its process id, so two runs on one machine never share one.
+RUN_PREFIX = "touchloop_test_"
+RUN_NAME = f"{RUN_PREFIX}{os.getpid()}"
 
 
 def postgres_url(suffix: str | None = None) -> str:
-    """The test database, or a scratch one named after it (so parallel checkouts never share)."""
-    url = os.environ.get("TEST_DATABASE_URL", PG_DEFAULT)
+    """The test database, or a scratch one named after it.
+
+    TEST_DATABASE_URL is used as it is when set; otherwise this run's own database on
+    TEST_POSTGRES_SERVER (default: the local server), dropped when the run ends.
+    """
+    url = os.environ.get("TEST_DATABASE_URL") or (
+        f"{os.environ.get('TEST_POSTGRES_SERVER', PG_SERVER)}/{RUN_NAME}"
+    )
     return url if suffix is None else f"{url}_{suffix}"
+
+
+def _admin_engine(url: str) -> sa.Engine:
+    return sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
 
 
 def ensure_postgres_database(url: str) -> None:
     """Create the test database if needed; skip (or fail under REQUIRE_POSTGRES) when PG is down."""
     name = url.rsplit("/", 1)[1]
-    admin = sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    admin = _admin_engine(url)
     try:
         with admin.connect() as connection:
             exists = connection.scalar(
@@ -59,6 +72,52 @@ def ensure_postgres_database(url: str) -> None:
         pytest.skip("PostgreSQL is not reachable")
     finally:
         admin.dispose()
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def drop_run_databases(*, current: bool) -> None:
+    """Drop this run's databases (`current`), or those a run that died left behind.
+
+    A database belongs to a run by its name (`touchloop_test_<pid>`, `..._<pid>_<suffix>`);
+    one whose process is gone is a leftover. TEST_DATABASE_URL's database is never dropped.
+    """
+    if os.environ.get("TEST_DATABASE_URL"):
+        return
+    admin = _admin_engine(postgres_url())
+    try:
+        with admin.connect() as connection:
+            names = connection.scalars(
+                sa.text("SELECT datname FROM pg_database WHERE datname LIKE :prefix"),
+                {"prefix": f"{RUN_PREFIX}%"},
+            ).all()
+            for name in names:
+                pid = name.removeprefix(RUN_PREFIX).split("_", 1)[0]
+                if not pid.isdigit():
+                    continue
+                mine = int(pid) == os.getpid()
+                if mine if current else not (mine or _process_alive(int(pid))):
+                    connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except sa.exc.OperationalError:
+        return  # no server: nothing was created
+    finally:
+        admin.dispose()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    drop_run_databases(current=False)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    drop_run_databases(current=True)
 
 
 def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
