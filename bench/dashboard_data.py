@@ -21,7 +21,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from harness import PG_ADMIN_URL, ROOT
+from flask_migrate import upgrade
+from harness import ROOT, recreate_postgres
 
 from app.extensions import db
 from app.factory import create_app
@@ -113,12 +114,7 @@ def generate(url: str, responses: int, cases: int, seed: int = 7) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SCHEDULER_EMBEDDED": False})
     random.seed(seed)
     with app.app_context():
-        from flask_migrate import upgrade
-
-        from tests.conftest import reset_database
-
-        reset_database()
-        upgrade()
+        upgrade()  # main() made the database anew
         engine = db.engine
         sqlite = engine.dialect.name == "sqlite"
         tables = Base.metadata.tables
@@ -262,16 +258,6 @@ def case_row(
     )  # fmt: skip
 
 
-def fresh_postgres(name: str) -> str:
-    """An empty database `name` that stays after the run, for bench/dashboard_queries.py."""
-    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(sa.text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="postgresql")
@@ -284,7 +270,7 @@ def main() -> None:
         SQLITE_PATH.unlink(missing_ok=True)
         url = f"sqlite:///{SQLITE_PATH}"
     else:
-        url = fresh_postgres(PG_NAME)
+        url = recreate_postgres(PG_NAME)  # kept for bench/dashboard_queries.py
     generate(url, args.responses, args.cases)
     print(f"{args.db}: {args.responses:,} responses, {args.cases:,} cases in "
           f"{time.monotonic() - started:.0f} s -> {url}")  # fmt: skip

@@ -30,6 +30,8 @@ VENV_BIN = ROOT / ".venv" / "bin"
 HOST = "127.0.0.1"
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PREPARED_SCRIPT = Path(__file__).with_name("prepared_requests.lua")
+# The real feedback data sets beside the repository (see its README).
+SHARED_DATA = ROOT.parent / "shared" / "data"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -259,18 +261,26 @@ def summarise(results: Sequence[WrkResult]) -> Summary:
     )
 
 
-@contextmanager
-def scratch_postgres(name: str, admin_url: str = PG_ADMIN_URL) -> Iterator[str]:
-    """A fresh database `name` (dropped first if a past run left it), dropped afterwards."""
+def recreate_postgres(name: str, admin_url: str = PG_ADMIN_URL) -> str:
+    """An empty database `name` (dropped first if a past run left it); its URL."""
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         raise ValueError(f"not a plain database name: {name!r}")
     engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(sa.text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+@contextmanager
+def scratch_postgres(name: str, admin_url: str = PG_ADMIN_URL) -> Iterator[str]:
+    """A fresh database `name`, dropped afterwards."""
+    url = recreate_postgres(name, admin_url)
     try:
-        with engine.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            connection.execute(sa.text(f"CREATE DATABASE {name}"))
-        yield admin_url.rsplit("/", 1)[0] + "/" + name
+        yield url
     finally:
+        engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
             connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         engine.dispose()

@@ -10,11 +10,10 @@ import csv
 import random
 import re
 from datetime import datetime, time, timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
-from harness import progress  # first: it puts the project on sys.path
+from harness import SHARED_DATA, progress  # first: it puts the project on sys.path
 
 from app.extensions import db
 from app.factory import create_app
@@ -33,7 +32,7 @@ from app.services.feedback.survey_versions import current_survey, sync_surveys
 from surveys.tokens import new_token, token_digest
 from workflows.contact_rules import ContactPolicy, Verdict
 
-COMPLAINTS_CSV = Path("/work/shared/data/cfpb_complaints_sample.csv")
+COMPLAINTS_CSV = SHARED_DATA / "cfpb_complaints_sample.csv"
 TOUCHPOINT = "branch_visit"
 BATCH = 500
 SENT_BATCH = 1000

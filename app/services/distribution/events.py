@@ -9,23 +9,22 @@ cost more than running them.
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from app.models import Customer, Invitation, InvitationStatus, Touchpoint, TouchpointEvent
+from app.models import Customer, Invitation, Touchpoint, TouchpointEvent
 from app.models.customer import DEFAULT_TIMEZONE
 from app.services.database.bulk import Bulk, bulk_for
 from app.services.database.remembered import Remembered
 from app.services.database.statements import connection_of
 from app.services.database.upsert import dialect_of
-from workflows.contact_rules import first_send_time
+from workflows.invitation_plan import plan_invitation
 
 _touchpoint = Touchpoint.__table__.c
 event_table = TouchpointEvent.__table__
@@ -338,42 +337,25 @@ def _write_in_two(
 def _invitation(
     event: EventIn, touchpoint: sa.Row[Any], customer: StoredCustomer, now: datetime
 ) -> dict[str, Any]:
-    """Schedule the ask, or record at once why it will not be made."""
-    due = first_send_time(
+    """The invitation row planned for an event (`workflows.invitation_plan`)."""
+    plan = plan_invitation(
+        event.event_id,
         event.occurred_at,
-        timedelta(minutes=touchpoint.delay_minutes),
-        touchpoint.send_at_local_time,
-        customer.timezone,
+        touchpoint,
+        segment=customer.segment,
+        timezone=customer.timezone,
+        now=now,
     )
-    expires_at = due + timedelta(days=touchpoint.expiry_days)
-    status, reason = InvitationStatus.SCHEDULED, ""
-    if touchpoint.segments is not None and customer.segment not in touchpoint.segments:
-        status, reason = InvitationStatus.SUPPRESSED, "segment not surveyed"
-    elif not _sampled(event.event_id, touchpoint.sampling_rate):
-        status, reason = (
-            InvitationStatus.SUPPRESSED,
-            f"not sampled ({touchpoint.sampling_rate:.0%})",
-        )
-    elif expires_at <= now:
-        status, reason = InvitationStatus.EXPIRED, "event arrived after its survey window closed"
     return {
         "customer_id": customer.id,
         "touchpoint_id": touchpoint.id,
-        "send_after": max(now, due),
-        "expires_at": expires_at,
-        "status": status,
-        "reason": reason,
+        "send_after": plan.send_after,
+        "expires_at": plan.expires_at,
+        "status": plan.status,
+        "reason": plan.reason,
         "reminders_sent": 0,
         "created_at": now,
     }
-
-
-def _sampled(event_id: str, rate: float) -> bool:
-    """Deterministic per event id, so a retried event gets the same answer."""
-    if rate >= 1:
-        return True
-    bucket = int.from_bytes(hashlib.sha256(event_id.encode()).digest()[:4], "big") / 2**32
-    return bucket < rate
 
 
 class StoredCustomer(NamedTuple):
