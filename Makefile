@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
+# `make run` and `make worker` are a developer's: the app accepts development defaults only so.
+DEV_FLASK := TOUCHLOOP_ENV=development $(FLASK)
 PIP := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
 # A stamp per set of pins: a changed requirements or constraints file installs again.
 RUNTIME := $(VENV)/.runtime-$(shell cat requirements.txt constraints.txt | cksum | cut -d' ' -f1)
@@ -27,14 +29,14 @@ translations: $(RUNTIME)
 	$(BIN)/pybabel compile -d app/translations
 
 run: install
-	$(FLASK) db upgrade
-	$(FLASK) seed-demo
+	$(DEV_FLASK) db upgrade
+	$(DEV_FLASK) seed-demo
 	@echo; echo "Demo logins (instance/demo-logins.txt):"; cat instance/demo-logins.txt; echo
 	@echo "Touchloop on http://127.0.0.1:5000  (staff: /cases, e-mail outbox: /dev/outbox)"
-	DEV_OUTBOX_PAGE=1 SCHEDULER_EMBEDDED=1 $(FLASK) run --host 127.0.0.1 --port 5000 --no-reload
+	DEV_OUTBOX_PAGE=1 SCHEDULER_EMBEDDED=1 $(DEV_FLASK) run --host 127.0.0.1 --port 5000 --no-reload
 
 worker: install
-	$(FLASK) worker
+	$(DEV_FLASK) worker
 
 lint: $(DEV)
 	$(BIN)/ruff check .

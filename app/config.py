@@ -9,11 +9,18 @@ from __future__ import annotations
 import os
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 from workflows.contact_rules import ContactPolicy
 from workflows.sla import BusinessCalendar, china_calendar
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+# The key `make run` signs with; production refuses to start with it (or with none).
+DEVELOPMENT_SECRET_KEY = "dev-only-secret-change-me"
+
+
+class UnsafeSettings(RuntimeError):
+    """A production start with a development default that would let strangers in."""
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -68,7 +75,12 @@ class Config:
     """Settings for a running Touchloop; read once when the app is created."""
 
     def __init__(self) -> None:
-        self.SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+        # Development is said out loud (`make run` sets TOUCHLOOP_ENV=development); anything
+        # else is production, which refuses unsafe defaults (check_production_settings).
+        self.DEVELOPMENT = os.environ.get("TOUCHLOOP_ENV", "production") == "development"
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or (
+            DEVELOPMENT_SECRET_KEY if self.DEVELOPMENT else None
+        )
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         # PostgreSQL: a pooled connection idle longer than this is tested before use, so one
         # left dead by a restarted server is replaced unseen (app/services/database/postgresql.py).
@@ -98,10 +110,11 @@ class Config:
         self.FOLLOWUP_DAYS = int(os.environ.get("FOLLOWUP_DAYS", "7"))
         # The bank's CRM follows cases through a signed JSON webhook when this is set.
         self.WEBHOOK_URL = os.environ.get("WEBHOOK_URL") or None
-        self.WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET", self.SECRET_KEY)
+        self.WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET")  # SECRET_KEY when unset
         # Seconds a timeline entry settles before notifications go out (see notifications.py).
         self.NOTIFY_SETTLE_SECONDS = float(os.environ.get("NOTIFY_SETTLE_SECONDS", "10"))
         self.SLA_REMIND_BEFORE_HOURS = float(os.environ.get("SLA_REMIND_BEFORE_HOURS", "2"))
+        # /dev/outbox, where e-mail waits for a reader when no mail server is set: development only.
         self.DEV_OUTBOX_PAGE = _bool("DEV_OUTBOX_PAGE", False)
         # The dashboard hides a score based on fewer answers than this (its sample is still shown).
         self.DASHBOARD_MIN_SAMPLE = int(os.environ.get("DASHBOARD_MIN_SAMPLE", "30"))
@@ -160,3 +173,20 @@ class Config:
         self.RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
         self.WTF_CSRF_TIME_LIMIT = None
         self.WTF_I18N_ENABLED = False  # app.web.forms.Form translates WTForms' messages, cached
+
+
+def check_production_settings(config: dict[str, Any]) -> None:
+    """Stop a production start that carries a development default, saying what to set."""
+    if config.get("DEVELOPMENT") or config.get("TESTING"):
+        return
+    if config.get("SECRET_KEY") in (None, "", DEVELOPMENT_SECRET_KEY):
+        raise UnsafeSettings(
+            "SECRET_KEY is missing or is the development default: set SECRET_KEY to a long "
+            "random value (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'), "
+            "or set TOUCHLOOP_ENV=development on a developer's machine."
+        )
+    if config.get("DEV_OUTBOX_PAGE"):
+        raise UnsafeSettings(
+            "DEV_OUTBOX_PAGE shows e-mail (reset links included) in the browser: it is for "
+            "development only. Unset it, or set TOUCHLOOP_ENV=development."
+        )

@@ -26,7 +26,7 @@ from app.api.cases import bp as cases_api_bp
 from app.api.routes import bp as api_bp
 from app.auth.routes import bp as auth_bp
 from app.cases.routes import bp as cases_bp
-from app.config import INSTANCE_DIR, Config
+from app.config import INSTANCE_DIR, Config, check_production_settings
 from app.dashboard.routes import bp as dashboard_bp
 from app.dev.routes import bp as dev_bp
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
@@ -38,8 +38,8 @@ from app.survey.routes import bp as survey_bp
 from app.web.availability import install_concurrency_gate, register_database_unavailable
 from app.web.forms import csrf_field
 from app.web.headers import register_security_headers
+from app.web.input_checks import refuse_unstorable_input
 from app.web.locale import current_language, local_name, localised, select_locale
-from app.web.query_strings import refuse_nul_in_query_strings
 from app.web.sessions import SessionCookies
 from app.worker.commands import worker_command, workflows_cli
 from app.worker.scheduler import WorkflowScheduler, configure
@@ -51,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.session_interface = SessionCookies()
     app.config.from_object(Config())
     app.config.update(config or {})
+    check_production_settings(app.config)
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
@@ -62,7 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
-    refuse_nul_in_query_strings(app)
+    refuse_unstorable_input(app)
     register_commands(app)
     install_concurrency_gate(app)
     if app.config["SCHEDULER_EMBEDDED"]:
@@ -127,7 +128,7 @@ def register_blueprints(app: Flask) -> None:
     # A survey link is its own credential: its pages check a token bound to the link
     # (app/survey/form_tokens.py) and set no cookie.
     csrf.exempt(survey_bp)
-    if app.config["DEV_OUTBOX_PAGE"]:
+    if app.config["DEV_OUTBOX_PAGE"]:  # development only: check_production_settings
         app.register_blueprint(dev_bp)
 
 

@@ -111,7 +111,13 @@ def bulk_insert(
 
 
 def generate(url: str, responses: int, cases: int, seed: int = 7) -> None:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SCHEDULER_EMBEDDED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SCHEDULER_EMBEDDED": False,
+            "SECRET_KEY": "bench-only-secret",
+        }
+    )
     random.seed(seed)
     with app.app_context():
         upgrade()  # main() made the database anew

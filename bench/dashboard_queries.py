@@ -76,10 +76,9 @@ def queries(wanted: ReportFilter) -> dict[str, Callable[[], Any]]:
 
 
 def run(url: str, rounds: int) -> list[tuple[Any, ...]]:
-    app = create_app(
-        # The test client signs in without reading a form's CSRF token first.
-        {"SQLALCHEMY_DATABASE_URI": url, "SCHEDULER_EMBEDDED": False, "WTF_CSRF_ENABLED": False}
-    )
+    settings = {"SQLALCHEMY_DATABASE_URI": url, "SCHEDULER_EMBEDDED": False, "SECRET_KEY": "bench"}
+    # The test client signs in without reading a form's CSRF token first.
+    app = create_app(settings | {"WTF_CSRF_ENABLED": False})
     rows: list[tuple[Any, ...]] = []
     with app.app_context():
         start, end = last_days(utcnow().date())

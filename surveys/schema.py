@@ -63,6 +63,9 @@ class Condition(_Strict):
         return self
 
 
+OTHER_MAX_LENGTH = 200  # an "other, please say" text
+
+
 class Question(_Strict):
     id: Identifier
     type: QuestionType
@@ -105,6 +108,11 @@ class Question(_Strict):
             assert self.min is not None and self.max is not None
             return (self.min, self.max)
         return None
+
+    @property
+    def other_id(self) -> str:
+        """Where a choice question's "other, please say" text is kept, in the form and answers."""
+        return f"{self.id}__other"
 
     def choice_ids(self) -> list[str]:
         ids = [choice.id for choice in self.choices]

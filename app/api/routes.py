@@ -10,7 +10,7 @@ from flask_login import current_user
 from pydantic import ValidationError
 
 from app.api.auth import require_scope
-from app.api.http import answer_rejected_bodies, error_reply, json_body, reply
+from app.api.http import answer_rejected_bodies, error_reply, json_batch, json_body, reply
 from app.api.openapi import openapi_document
 from app.api.schemas import (
     BatchPayload,
@@ -28,7 +28,7 @@ from app.api.schemas import (
 from app.extensions import db
 from app.models import utcnow
 from app.services.distribution.events import event_status, ingest_events
-from app.services.reports.filters import ReportFilter, UnknownFilter, build_filter, scoped
+from app.services.reports.filters import FilterRefused, ReportFilter, build_filter, scoped
 from app.services.reports.loop import closed_loop, closed_loop_fields
 from app.services.reports.scores import GroupBy, scores
 
@@ -56,7 +56,7 @@ def post_event() -> Any:
 @require_scope("events:write")
 def post_events_batch() -> Any:
     """Up to 1,000 events, each answered on its own; valid ones are stored in one transaction."""
-    body = json_body()
+    body, unstorable = json_batch("events")
     try:
         batch = BatchPayload.model_validate(body)
     except ValidationError as error:
@@ -66,11 +66,18 @@ def post_events_batch() -> Any:
     results: list[EventResult | None] = []
     valid = []
     for index, raw in enumerate(batch.events):
+        event_id = raw.get("event_id") if isinstance(raw.get("event_id"), str) else None
+        if index in unstorable:
+            if unstorable[index].field.endswith(".event_id"):
+                event_id = None
+            results.append(
+                EventResult(event_id=event_id, status="invalid", fields=[unstorable[index]])
+            )
+            continue
         try:
             valid.append(EventPayload.model_validate(raw).to_domain())
             results.append(None)
         except ValidationError as error:
-            event_id = raw.get("event_id") if isinstance(raw.get("event_id"), str) else None
             fields = field_errors(error, prefix=f"events[{index}].")
             results.append(EventResult(event_id=event_id, status="invalid", fields=fields))
     stored = iter(ingest_events(db.session, valid, now=utcnow(), api_key_id=g.api_key.id))
@@ -100,9 +107,9 @@ def _metrics_filter(model: type[MetricsQuery]) -> tuple[Any, ReportFilter | None
     facts = query.model_dump(exclude={"start", "end", "group_by"})
     try:
         wanted = build_filter(db.session, first_day=query.start, last_day=query.end, **facts)
-    except UnknownFilter as unknown:
-        fields = [FieldError(field=unknown.field, message=str(unknown))]
-        return None, None, error_reply(422, "invalid", "Unknown code.", fields)
+    except FilterRefused as refused:
+        fields = [FieldError(field=refused.field, message=str(refused))]
+        return None, None, error_reply(422, "invalid", "Bad filter.", fields)
     user = current_user if g.api_key is None else None
     return query, scoped(wanted, user), None
 

@@ -7,7 +7,7 @@ what the endpoints accept and answer.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
@@ -22,9 +22,26 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from app.models import FIRST_DAY, LAST_DAY
 from app.services.distribution.events import CustomerIn, EventIn
 
 MAX_BATCH = 1000
+
+
+def _supported_day(day: date) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"must be a day from {FIRST_DAY} to {LAST_DAY}")
+    return day
+
+
+def _supported_moment(moment: datetime) -> datetime:
+    """Judged by its own calendar day, so a moment at the edge of time is refused, not turned
+    into UTC (which would overflow)."""
+    _supported_day(moment.date())
+    return moment
+
+
+Day = Annotated[date, AfterValidator(_supported_day)]
 
 
 def _known_zone(name: str) -> str:
@@ -82,7 +99,7 @@ class EventPayload(_Strict):
     event_id: str = Field(min_length=1, max_length=100)
     touchpoint: str = Field(min_length=1, max_length=60)
     customer: CustomerPayload
-    occurred_at: AwareDatetime
+    occurred_at: Annotated[AwareDatetime, AfterValidator(_supported_moment)]
     attributes: dict[str, Any] = Field(default_factory=dict)
 
     def to_domain(self) -> EventIn:
@@ -143,8 +160,8 @@ class MetricsQuery(_Strict):
     Without start and end the figures cover all time, as the first version of the API did.
     """
 
-    start: date | None = None
-    end: date | None = None
+    start: Day | None = None
+    end: Day | None = None
     department: str | None = Field(default=None, max_length=40)
     touchpoint: str | None = Field(default=None, max_length=60)
     journey_stage: str | None = Field(default=None, max_length=40)

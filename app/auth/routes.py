@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
 from app.extensions import db
@@ -15,15 +23,10 @@ from app.models import utcnow
 from app.services.accounts import password_reset
 from app.services.accounts.password_reset import ResetPolicy
 from app.services.accounts.signin import SignInPolicy, sign_in
+from app.services.accounts.users import end_sessions
+from app.web.redirects import local_path
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so a crafted ?next= cannot send staff elsewhere."""
-    if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
-        return target
-    return url_for("cases.inbox_page")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,8 +44,10 @@ def login() -> Any:
     )
     db.session.commit()
     if attempt.user is not None:
+        target = local_path(request.args.get("next")) or url_for("cases.inbox_page")
+        session.clear()  # a new session, and with it a new CSRF token
         login_user(attempt.user)
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(target)
     if attempt.locked:
         flash(_("Too many failed sign-ins. Try again in %(minutes)d minutes.",
                 minutes=current_app.config["LOGIN_LOCK_MINUTES"]), "error")  # fmt: skip
@@ -54,7 +59,11 @@ def login() -> Any:
 @bp.post("/logout")
 @login_required
 def logout() -> Any:
+    """Signing out ends the user's sessions on the server, copies of the cookie included."""
+    end_sessions(current_user)
+    db.session.commit()
     logout_user()
+    session.clear()
     return redirect(url_for("auth.login"))
 
 

@@ -10,7 +10,8 @@ from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.models import Case, Response
+from app.models import Answer, Case, Response
+from surveys.schema import SurveyDefinition, Text
 from workflows.case_transitions import IllegalTransition
 
 STATUS_LABELS = {
@@ -93,7 +94,24 @@ def query_with(**changes: Any) -> str:
     return urlencode(args)
 
 
+def answer_rows(definition: SurveyDefinition, answers: list[Answer]) -> list[tuple[Text, str]]:
+    """Each answered question in the survey's order, the comment left out (it is shown apart),
+    with the "other, please say" text beside the choice it explains."""
+    given = {answer.question_id: answer.value for answer in answers}
+    rows = []
+    for question in definition.questions:
+        if question.id == "comment" or question.id not in given:
+            continue
+        value = given[question.id]
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        if given.get(question.other_id):
+            shown = f"{shown} ({given[question.other_id]})"
+        rows.append((question.text, shown))
+    return rows
+
+
 HELPERS = {
+    "answer_rows": answer_rows,
     "status_label": status_label,
     "status_choices": status_choices,
     "score_of": score_of,

@@ -19,6 +19,7 @@ from flask import (
     request,
     send_file,
     stream_with_context,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -33,8 +34,8 @@ from app.services.governance import audit
 from app.services.reports.exports import Export, csv_chunks, export_rows, xlsx_file
 from app.services.reports.filters import (
     DEFAULT_DAYS,
+    FilterRefused,
     ReportFilter,
-    UnknownFilter,
     build_filter,
     scoped,
 )
@@ -44,14 +45,21 @@ from app.web.locale import local_name
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 FORMATS = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Werkzeug adds "; charset=utf-8" to text types
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
 @bp.context_processor
 def _display_helpers() -> dict[str, Any]:
-    return {"score_of": score_of, "query_with": query_with}
+    return {"score_of": score_of, "query_with": query_with, "filtered_url": filtered_url}
+
+
+def filtered_url(endpoint: str, **values: Any) -> str:
+    """A link that keeps the filters asked for, and only them: any other key of the query
+    string (`_external`, `_method`, an endpoint's own argument) must not reach url_for."""
+    kept = {name: request.args[name] for name in FilterForm.FIELDS if request.args.get(name)}
+    return url_for(endpoint, **(kept | values))
 
 
 @bp.before_request
@@ -83,16 +91,25 @@ def _choose(field: Any, options: list[tuple[str, str]]) -> None:
 
 def _wanted(form: FilterForm) -> ReportFilter:
     """The filter the viewer may have: the last 30 days by default, staff their department."""
-    valid = form.validate()
-    last = (form.end.data if valid else None) or utcnow().date()
-    first = (form.start.data if valid else None) or last - timedelta(days=DEFAULT_DAYS - 1)
+    if not form.validate():
+        abort(400, description=_refusal(form))
+    last = form.end.data or utcnow().date()
+    first = form.start.data or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
         first, last = last, first
     try:
         wanted = build_filter(db.session, first_day=first, last_day=last, **form.facts())
-    except UnknownFilter:
-        abort(400)
+    except FilterRefused as refused:
+        abort(400, description=str(refused))
     return scoped(wanted, current_user)
+
+
+def _refusal(form: FilterForm) -> str:
+    """Each refused filter by its label, with why."""
+    return "; ".join(
+        f"{getattr(form, name).label.text}: {' '.join(map(str, errors))}"
+        for name, errors in form.errors.items()
+    )
 
 
 @bp.get("")

@@ -1,7 +1,7 @@
 """Every model, imported so the metadata is complete for Alembic and the services."""
 
 from app.models.audit import AuditEntry, AuditHead
-from app.models.base import Base, utcnow
+from app.models.base import FIRST_DAY, LAST_DAY, Base, utcnow
 from app.models.case import (
     CONTACT_CHANNELS,
     OPEN_STATUSES,
@@ -29,6 +29,8 @@ from app.models.throttle import Throttle
 
 __all__ = [
     "CONTACT_CHANNELS",
+    "FIRST_DAY",
+    "LAST_DAY",
     "OPEN_STATUSES",
     "ROOT_CAUSES",
     "Answer",

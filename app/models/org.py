@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import secrets
 from datetime import datetime
 
@@ -50,8 +51,8 @@ class User(UserMixin, IdMixin, CreatedMixin, Base):
     locale: Mapped[str] = mapped_column(sa.String(10), default="en")
     active: Mapped[bool] = mapped_column(default=True)
     heads_department: Mapped[bool] = mapped_column(default=False)  # receives escalations
-    # Carried in the session cookie and checked on every request; a new password draws a new
-    # one, so every session signed in with the old password ends.
+    # Drawn anew at sign-out and on a new password; a session carries a digest of it (see
+    # session_key), so every session signed in before ends.
     session_stamp: Mapped[str] = mapped_column(sa.String(32), default=new_session_stamp)
 
     department: Mapped[Department | None] = relationship()
@@ -60,9 +61,18 @@ class User(UserMixin, IdMixin, CreatedMixin, Base):
     def is_active(self) -> bool:  # Flask-Login asks this on every request
         return self.active
 
+    def session_key(self) -> str:
+        """The session generation: what a session must still match to stay signed in.
+
+        It changes with the stamp (a sign-out, a new password), the role, the department and
+        deactivation, so each of those ends every session signed in before it, on the server.
+        """
+        material = f"{self.session_stamp}|{self.role}|{self.department_id}|{self.active}"
+        return hashlib.sha256(material.encode()).hexdigest()[:32]
+
     def get_id(self) -> str:
-        """What Flask-Login keeps in the session: the id and the stamp it must still match."""
-        return f"{self.id}:{self.session_stamp}"
+        """What Flask-Login keeps in the session: the id and the generation it must match."""
+        return f"{self.id}:{self.session_key()}"
 
     @property
     def sees_all_departments(self) -> bool:

@@ -17,16 +17,10 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.web.forms import Form
-from surveys.schema import Question, SurveyDefinition
+from surveys.schema import OTHER_MAX_LENGTH, Question, SurveyDefinition
 from surveys.skip_logic import visible_questions
 
-OTHER_MAX = 200
 YES_NO = {"yes": True, "no": False}
-
-
-def other_field(question_id: str) -> str:
-    """The name of a choice question's "other, please say" text field."""
-    return f"{question_id}__other"
 
 
 class ChoiceInput(NamedTuple):
@@ -42,12 +36,12 @@ class SurveyForm(Form):
         super().validate(extra_validators)
         shown = {q.id for q in visible_questions(self.definition, self._values())}
         for question in self.definition.questions:
-            names = [question.id, other_field(question.id)] if question.other else [question.id]
+            names = [question.id, question.other_id] if question.other else [question.id]
             if question.id not in shown:
                 for name in names:
                     self[name].errors = []
             elif question.other and "other" in _as_list(self[question.id].data):
-                other = self[other_field(question.id)]
+                other = self[question.other_id]
                 if not (other.data or "").strip() and not other.errors:
                     other.errors = [str(_l("Please tell us what you mean by other."))]
         return not self.errors
@@ -80,9 +74,9 @@ class SurveyForm(Form):
         shown = visible_questions(self.definition, values)
         answers = {q.id: values[q.id] for q in shown if values.get(q.id) not in (None, "", [])}
         for question in shown:
-            other = (self[other_field(question.id)].data or "").strip() if question.other else ""
+            other = (self[question.other_id].data or "").strip() if question.other else ""
             if other and "other" in _as_list(answers.get(question.id)):
-                answers[other_field(question.id)] = other
+                answers[question.other_id] = other
         return answers
 
     def _values(self) -> dict[str, Any]:
@@ -113,10 +107,12 @@ def _build(definition: SurveyDefinition) -> type[SurveyForm]:
     for question in definition.questions:
         fields[question.id] = _field(question)
         if question.other:
-            fields[other_field(question.id)] = StringField(
+            fields[question.other_id] = StringField(
                 validators=[
                     Optional(),
-                    Length(max=OTHER_MAX, message=_l("Please keep this under 200 characters.")),
+                    Length(
+                        max=OTHER_MAX_LENGTH, message=_l("Please keep this under 200 characters.")
+                    ),
                 ]
             )
     return type(f"{definition.id}_v{definition.version}_form", (SurveyForm,), fields)

@@ -3,11 +3,13 @@
 The pages load scripts and styles only from /static (no inline <script>, no style attributes),
 so the Content-Security-Policy can forbid everything inline: a comment that slipped through
 escaping still could not run. HSTS is sent only when cookies are Secure, i.e. behind HTTPS.
+Every answer but a static file carries `Cache-Control: no-store`: pages, exports and API answers
+hold customers' words and cases, which no browser cache or proxy may keep.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -45,4 +47,6 @@ def register_security_headers(app: Flask) -> None:
         response.headers.extend(
             (name, value) for name, value in wanted.items() if name.lower() not in present
         )
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
         return response

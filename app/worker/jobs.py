@@ -168,8 +168,9 @@ def send_weekly_summaries() -> dict[str, int]:
 
 def deliver_webhooks() -> dict[str, int]:
     """Queued webhook calls go to the CRM, signed, with retries."""
-    secret = current_app.config["WEBHOOK_SECRET"]
-    if not current_app.config["WEBHOOK_URL"]:
+    config = current_app.config
+    secret = config["WEBHOOK_SECRET"] or config["SECRET_KEY"]
+    if not config["WEBHOOK_URL"]:
         return {}
     report = DeliveryReport()
     for message_id in _drain(functools.partial(claim_deliverable, webhooks=True)):

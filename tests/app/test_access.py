@@ -1,18 +1,14 @@
 """Access and forgery, route by route: the routes are enumerated from the URL map, so a route
 added later is checked (or fails the test until someone says how it should be checked)."""
 
-import pytest
 import sqlalchemy as sa
 
-from app.extensions import db
-from app.models import AuditEntry, Base, Case, CaseEvent
+from app.models import AuditEntry, Case, CaseEvent
+from tests.app.conftest import rules, snapshot, url_for_rule
 from tests.conftest import csrf_token, login
 from tests.factories import (
     PASSWORD,
-    DepartmentFactory,
-    InvitationFactory,
     UserFactory,
-    survey_link,
 )
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -26,46 +22,6 @@ XSS = '<script>alert(1)</script> <a href="javascript:alert(2)">点我</a> 服务
 FORM = {"version": "1", "note": "x", "to_status": "acknowledged", "channel": "phone",
         "root_cause": "other", "summary": "x", "department_id": "1", "reason": "x",
         "nps": "5", "action": "save", "case_id": "1"}  # fmt: skip
-
-
-def rules(app, wanted):
-    return sorted(
-        (rule for rule in app.url_map.iter_rules() if wanted(rule)), key=lambda r: r.endpoint
-    )
-
-
-def snapshot():
-    """Every row of every table: "no change" means none at all."""
-    db.session.expire_all()
-    with db.engine.connect() as connection:
-        return {
-            table.name: sorted(map(repr, connection.execute(sa.select(table)).all()))
-            for table in Base.metadata.sorted_tables
-        }
-
-
-@pytest.fixture
-def world(app, session, detractor_case):
-    """Two departments, a case in each, a survey link, and their staff."""
-    mine, theirs = DepartmentFactory(code="loans"), DepartmentFactory(code="cards")
-    own_case, other_case = detractor_case(mine), detractor_case(theirs)
-    staff = UserFactory(department=mine)
-    admin = UserFactory(role="admin", department=None)
-    other_case.assignee = UserFactory(department=theirs)
-    token = survey_link(app.config["SECRET_KEY"], InvitationFactory()).removeprefix("/s/")
-    session.commit()
-    return type("World", (), locals())
-
-
-def url_for_rule(rule, world, case_id):
-    values = {
-        "case_id": case_id,
-        "token": world.token,
-        "code": "touchpoint_0",
-        "rule_id": 1,
-        "message_id": 1,
-    }
-    return rule.build({name: values[name] for name in rule.arguments})[1]
 
 
 def test_every_state_changing_form_refuses_a_post_without_csrf_token(app, client, world):

@@ -227,3 +227,41 @@ def test_refusals_are_said_in_the_staff_members_language(client, staff):
         as_text=True
     )
     assert "请说明取消工单的原因。" in result
+
+
+def test_the_other_text_stands_beside_its_choice_on_the_case_page(client, session, detractor_case):
+    case = detractor_case(what_went_wrong=["fees", "other"], what_went_wrong__other="安装费太高")
+    user = UserFactory(department=case.department)
+    session.commit()
+    login(client, user.email, PASSWORD)
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "What went wrong?" in html and "安装费太高" in html
+
+
+def test_staff_see_what_the_customer_told_their_department_and_only_a_count_of_the_rest(
+    client, session, detractor_case
+):
+    loans, cards = DepartmentFactory(code="loans"), DepartmentFactory(code="cards")
+    first = detractor_case(loans, comment="The loan officer never called back")
+    customer = first.response.customer
+    elsewhere = detractor_case(cards, comment="My card was swallowed", customer=customer)
+    case = detractor_case(loans, comment="Still waiting on the loan", customer=customer)
+    staff_member = UserFactory(department=loans)
+    manager = UserFactory(role="cx_manager", department=None)
+    session.commit()
+
+    def history(user):
+        login(client, user.email, PASSWORD)
+        page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+        client.post("/auth/logout", data={"csrf_token": csrf_token(page)})
+        return page.split("This customer before")[1].split("Timeline")[0]
+
+    seen_by_staff = history(staff_member)
+    assert seen_by_staff.count("<li>") == 2  # the earlier loans answer and its case
+    assert f'href="/cases/{first.id}"' in seen_by_staff
+    assert f'href="/cases/{elsewhere.id}"' not in seen_by_staff
+    assert "1 more answer went to another department." in seen_by_staff
+    seen_by_manager = history(manager)
+    assert seen_by_manager.count("<li>") == 4
+    assert f'href="/cases/{elsewhere.id}"' in seen_by_manager
+    assert "another department" not in seen_by_manager

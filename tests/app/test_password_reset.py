@@ -10,6 +10,8 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash
 
+from app.extensions import db
+from app.factory import create_app
 from app.models import AuditEntry, OutboxMessage, PasswordReset, Throttle, User, utcnow
 from app.services.accounts import password_reset
 from app.services.accounts.signin import account_key
@@ -17,7 +19,7 @@ from app.services.accounts.users import set_password
 from app.services.governance import audit
 from app.worker.jobs import deliver_outbox
 from surveys.tokens import token_digest
-from tests.conftest import body_of, csrf_token, login
+from tests.conftest import FreshContextClient, app_config, body_of, csrf_token, login
 from tests.factories import PASSWORD, UserFactory
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -351,3 +353,29 @@ def test_a_real_account_and_an_unknown_email_take_the_same_time(app, client, ses
     finally:
         app.config["PASSWORD_RESET_MIN_SECONDS"] = 0
     assert len(outbox(session, kind="password_reset")) == 1
+
+
+@pytest.fixture
+def dev_app(app):
+    """The app as `make run` serves it: development, with the outbox page, on the test database."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    dev = create_app(app_config(url, DEVELOPMENT=True, DEV_OUTBOX_PAGE=True))
+    dev.test_client_class = FreshContextClient
+    yield dev
+    with dev.app_context():
+        db.engine.dispose()
+
+
+def test_the_development_outbox_shows_reset_links_to_an_admin_only(client, session, dev_app):
+    user = UserFactory()
+    admin = UserFactory(role="admin", department=None)
+    session.commit()
+    ask(client, user.email)
+    link = link_for(session, user)
+    visitor, staff, signed_in_admin = (dev_app.test_client() for _ in range(3))
+    login(staff, user.email, PASSWORD)
+    login(signed_in_admin, admin.email, PASSWORD)
+    for reader in (visitor, staff):
+        page = reader.get("/dev/outbox").get_data(as_text=True)
+        assert link not in page and "1 password-reset e-mail is hidden" in page
+    assert link in signed_in_admin.get("/dev/outbox").get_data(as_text=True)

@@ -281,3 +281,27 @@ def test_a_draft_saved_a_moment_after_the_answer_is_not_kept(session):
     session.commit()
     session.expire_all()
     assert session.get(Invitation, invitation.id).draft is None
+
+
+def test_a_draft_keeps_only_the_surveys_own_fields_within_their_limits(client, session, link):
+    url = link()
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    posted = client.post(
+        url + "/draft",
+        data={
+            "csrf_token": token,
+            "nps": ["3", "9"],
+            "what_went_wrong": ["fees", "staff", "x" * 500],
+            "what_went_wrong__other": "o" * 5000,
+            "comment": "c" * 9000,
+            "planted": "y" * 100_000,
+        },
+    )
+    assert posted.status_code == 204
+    session.expire_all()
+    draft = session.scalar(sa.select(Invitation.draft))
+    assert set(draft) == {"nps", "what_went_wrong", "what_went_wrong__other", "comment"}
+    assert draft["nps"] == ["3"]
+    assert draft["what_went_wrong"] == ["fees", "staff", "x" * 40]
+    assert len(draft["what_went_wrong__other"][0]) == 200
+    assert len(draft["comment"][0]) == 2000

@@ -62,12 +62,17 @@ def check_password_policy(password: str) -> None:
 
 
 def set_password(session: Session, user: User, password: str, *, now: datetime) -> None:
-    """Change a password. A new session stamp ends every session signed in with the old one,
-    and every reset link still open for the account stops working."""
+    """Change a password. Every session signed in with the old one ends, and every reset link
+    still open for the account stops working."""
     check_password_policy(password)
     user.password_hash = generate_password_hash(password)
-    user.session_stamp = new_session_stamp()
+    end_sessions(user)
     end_reset_links(session, user.id, now=now)
+
+
+def end_sessions(user: User) -> None:
+    """Every session of the user, on any device, stops working at its next request."""
+    user.session_stamp = new_session_stamp()
 
 
 def end_reset_links(session: Session, user_id: int, *, now: datetime) -> None:
@@ -81,12 +86,12 @@ def end_reset_links(session: Session, user_id: int, *, now: datetime) -> None:
 
 
 def user_for_session(session: Session, session_id: str) -> User | None:
-    """The user a session names, if it was signed in since their password last changed."""
-    user_id, _, stamp = session_id.partition(":")
-    if not (user_id.isdecimal() and stamp):
-        return None  # a session from before stamps existed: sign in again
+    """The active user a session names, if it still matches their session generation."""
+    user_id, _, key = session_id.partition(":")
+    if not (user_id.isdecimal() and key):
+        return None  # a session from before generations existed: sign in again
     user = session.get(User, int(user_id))
-    if user is None or not hmac.compare_digest(user.session_stamp, stamp):
+    if user is None or not user.active or not hmac.compare_digest(user.session_key(), key):
         return None
     return user
 

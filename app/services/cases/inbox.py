@@ -88,19 +88,31 @@ def inbox(session: Session, user: User | None, wanted: InboxFilter, *, now: date
 class CustomerHistory:
     responses: list[Response]
     cases: list[Case]
+    elsewhere: int = 0  # responses to other departments, counted but not shown to staff
 
 
 def customer_history(session: Session, case: Case, user: User, limit: int = 10) -> CustomerHistory:
-    """The 360° view: the customer's other responses, and their cases this user may see."""
+    """The 360° view: the customer's other responses and cases, as far as this user may see.
+
+    Staff see what the customer told their own department, and only how many times they spoke
+    to others (so they know to coordinate): what a customer says to one department is not every
+    department's to read. CX managers and admins see everything.
+    """
     customer_id = case.response.customer_id
     if customer_id is None:
         return CustomerHistory([], [])
-    responses = session.scalars(
-        sa.select(Response)
-        .where(Response.customer_id == customer_id, Response.id != case.response_id)
-        .order_by(Response.submitted_at.desc())
-        .limit(limit)
-    ).all()
+    others = sa.select(Response).where(
+        Response.customer_id == customer_id, Response.id != case.response_id
+    )
+    elsewhere = 0
+    if not user.sees_all_departments:
+        theirs = Response.department_id.is_distinct_from(user.department_id)
+        elsewhere = (
+            session.scalar(sa.select(sa.func.count()).select_from(others.where(theirs).subquery()))
+            or 0
+        )
+        others = others.where(Response.department_id == user.department_id)
+    responses = session.scalars(others.order_by(Response.submitted_at.desc()).limit(limit)).all()
     cases = session.scalars(
         visible_cases(user)
         .join(Response, Response.id == Case.response_id)
@@ -108,4 +120,4 @@ def customer_history(session: Session, case: Case, user: User, limit: int = 10) 
         .order_by(Case.opened_at.desc())
         .limit(limit)
     ).all()
-    return CustomerHistory(list(responses), list(cases))
+    return CustomerHistory(list(responses), list(cases), elsewhere)

@@ -17,6 +17,7 @@ from app.models import Answer, Invitation, InvitationStatus, Response, RoutingSt
 from app.services.database.statements import connection_of
 from app.services.distribution.links import OpenLink
 from app.services.feedback.survey_versions import current_survey, definition_of, stored_definition
+from surveys.drafts import draft_of
 from surveys.schema import SurveyDefinition
 from surveys.scoring import score_response
 
@@ -149,9 +150,9 @@ def survey_code_for(case_id: int | None, touchpoint_survey_code: str) -> str:
 def save_draft(
     session: Session, link: OpenLink, formdata: dict[str, list[str]], *, now: datetime
 ) -> None:
-    """Keep what the customer has entered so far; the CSRF token is not worth keeping."""
+    """Keep what the customer has entered so far: the survey's own fields, within limits."""
     check_answerable(link, now)
-    draft = {k: v for k, v in formdata.items() if k != "csrf_token"}
+    draft = draft_of(survey_for(session, link), formdata)
     connection_of(session).execute(
         SAVE_DRAFT, {"invitation_id": link.invitation_id, "draft": draft, "now": now}
     )

@@ -15,17 +15,18 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Case, Department, Response, Touchpoint, User
+from app.models import FIRST_DAY, LAST_DAY, Case, Department, Response, Touchpoint, User
 from app.services.feedback.responses import FOLLOWUP_SURVEY
 
 DEFAULT_DAYS = 30
 
 
-class UnknownFilter(ValueError):
-    """A department or touchpoint code that does not exist; `field` names the parameter."""
+class FilterRefused(ValueError):
+    """A filter that cannot be read: an unknown department or touchpoint code, or a day out of
+    range; `field` names the parameter."""
 
-    def __init__(self, field: str, value: str) -> None:
-        super().__init__(f"unknown {field} {value!r}")
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
         self.field = field
 
 
@@ -110,6 +111,9 @@ def build_filter(
     **facts: str | None,
 ) -> ReportFilter:
     """A filter from what people type: whole UTC days (the last included) and codes."""
+    for field, day in (("start", first_day), ("end", last_day)):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise FilterRefused(field, f"{field} must be a day from {FIRST_DAY} to {LAST_DAY}")
     department_id = _id_of(session, Department, "department", department)
     touchpoint_id = _id_of(session, Touchpoint, "touchpoint", touchpoint)
     return ReportFilter(
@@ -126,7 +130,7 @@ def _id_of(session: Session, model: Any, field: str, code: str | None) -> int | 
         return None
     found = session.scalar(sa.select(model.id).where(model.code == code))
     if found is None:
-        raise UnknownFilter(field, code)
+        raise FilterRefused(field, f"unknown {field} {code!r}")
     return int(found)
 
 
