@@ -8,7 +8,9 @@ from app.models import Base, utcnow
 from app.services.accounts.api_keys import create_api_key
 from app.services.cases.case_routing import route_response
 from app.services.feedback.survey_versions import sync_surveys
+from tests.conftest import login
 from tests.factories import (
+    PASSWORD,
     DepartmentFactory,
     InvitationFactory,
     TouchpointFactory,
@@ -41,6 +43,16 @@ def detractor_case(session):
         return case
 
     return make
+
+
+@pytest.fixture
+def on_case_page(client, session, detractor_case):
+    """A case, a staff member of its department signed in, and the case page as they see it."""
+    case = detractor_case()
+    user = UserFactory(department=case.department)
+    session.commit()
+    login(client, user.email, PASSWORD)
+    return case, user, client.get(f"/cases/{case.id}").get_data(as_text=True)
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from app.models import AuditEntry, AuditHead, utcnow
 from app.services.accounts.api_keys import create_api_key
 from app.services.cases.lifecycle import transition_case
 from app.services.governance import audit
-from tests.conftest import csrf_token, login
-from tests.factories import PASSWORD, UserFactory
+from tests.conftest import csrf_token
 
 
 def entries(session):
@@ -29,12 +28,8 @@ def tamper(session, statement):
     session.commit()
 
 
-def test_viewing_and_changing_a_case_are_logged_with_the_actor(client, session, detractor_case):
-    case = detractor_case()
-    user = UserFactory(department=case.department)
-    session.commit()
-    login(client, user.email, PASSWORD)
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+def test_viewing_and_changing_a_case_are_logged_with_the_actor(client, session, on_case_page):
+    case, user, page = on_case_page
     client.post(
         f"/cases/{case.id}/notes",
         data={"csrf_token": csrf_token(page), "note": "called, no answer", "version": case.version},

@@ -9,12 +9,9 @@ from tests.factories import PASSWORD, DepartmentFactory, UserFactory
 
 
 @pytest.fixture
-def staff(client, session, detractor_case):
+def staff(client, session, on_case_page):
     """A staff member signed in, with one case of their department; `act` posts a case form."""
-    case = detractor_case()
-    user = UserFactory(department=case.department)
-    session.commit()
-    login(client, user.email, PASSWORD)
+    case, user, _page = on_case_page
 
     class Staff:
         def __init__(self):

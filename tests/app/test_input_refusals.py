@@ -131,12 +131,8 @@ def test_a_nul_in_the_sign_in_form_is_refused_naming_the_field(client, session):
     assert row_counts(session) == before
 
 
-def test_a_nul_in_a_case_note_is_refused_and_the_case_is_untouched(client, session, detractor_case):
-    case = detractor_case()
-    user = UserFactory(department=case.department)
-    session.commit()
-    login(client, user.email, PASSWORD)
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+def test_a_nul_in_a_case_note_is_refused_and_the_case_is_untouched(client, session, on_case_page):
+    case, _user, page = on_case_page
     before = row_counts(session)
     answer = client.post(
         f"/cases/{case.id}/notes",
