@@ -10,7 +10,7 @@ PIP := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
 RUNTIME := $(VENV)/.runtime-$(shell cat requirements.txt constraints.txt | cksum | cut -d' ' -f1)
 DEV := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install install-dev translations lint worker
+.PHONY: run test install install-dev translations lint worker mutation
 
 $(RUNTIME): requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,10 @@ lint: $(DEV)
 
 test: install-dev lint
 	$(BIN)/python -m pytest
+
+# Mutation run of the pure core (workflows/, surveys/) against its own tests, which need no
+# database. Not part of `make test`. Config in pyproject.toml, results in docs/mutation.md.
+mutation: $(DEV)
+	rm -rf mutants
+	$(BIN)/mutmut run
+	@$(BIN)/python .ci/mutation_report.py

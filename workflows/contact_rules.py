@@ -103,7 +103,9 @@ def after_quiet_hours(moment: datetime, timezone: str, policy: ContactPolicy) ->
     if not quiet:
         return moment
     day = local.date() + timedelta(days=1) if crosses_midnight and clock >= start else local.date()
-    return _local(day, end, zone).astimezone(moment.tzinfo)
+    # In an hour a DST change repeats, the clock can read "quiet" on its second pass after
+    # the end (reached on the first pass) has gone by: then the moment is already allowed.
+    return max(moment, _local(day, end, zone).astimezone(moment.tzinfo))
 
 
 def first_send_time(

@@ -20,6 +20,8 @@ def nps_survey():
         ({"equals": False}, True, False),
         ({"any_of": ["fees", "staff"]}, ["waiting_time", "fees"], True),
         ({"any_of": ["fees"]}, "staff", False),
+        ({"any_of": ["fees", "staff"]}, "staff", True),  # one choice, not a list of them
+        ({"equals": ""}, "", False),  # a blank answer is no answer, whatever the test
         ({"at_most": 6}, "3", False),  # text is never a score
         ({"at_most": 6}, True, False),  # nor is a yes
         ({"at_most": 6}, [], False),

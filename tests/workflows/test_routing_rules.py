@@ -92,3 +92,72 @@ def test_defaults_make_a_vip_detractor_with_a_negative_comment_p1():
     assert route(facts(segment="vip", polarity=0.3), DEFAULT_RULES).priority == "P2"
     assert route(facts(nps=9, csat=None), DEFAULT_RULES) is None
     assert route(facts(nps=None, csat=1), DEFAULT_RULES).rule == "detractor"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "rule"),
+    [
+        ({"nps": 6}, "detractor"),
+        ({"nps": 7}, None),
+        ({"nps": None, "csat": 2}, "detractor"),
+        ({"nps": None, "csat": 3}, None),
+        ({"nps": None, "ces": 3}, "detractor"),
+        ({"nps": None, "ces": 4}, None),
+        ({"nps": 6, "segment": "vip", "polarity": -0.01}, "vip_detractor_negative"),
+        ({"nps": None, "csat": 2, "segment": "vip", "polarity": -0.5}, "vip_detractor_negative"),
+        ({"nps": 6, "segment": "vip", "polarity": 0.0}, "detractor"),  # neutral is not negative
+        ({"nps": None, "ces": 3, "segment": "vip", "polarity": -0.5}, "detractor"),
+        ({"nps": 7, "segment": "vip", "polarity": -0.9}, None),  # an angry passive: no case
+        ({"nps": None, "csat": 3, "segment": "vip", "polarity": -0.9}, None),
+    ],
+)
+def test_default_rules_at_their_edges(overrides, rule):
+    """NPS 0-6 is a detractor, CSAT 1-2 unhappy, CES 1-3 not easy (our CES: low is bad).
+
+    The VIP rule looks at NPS and CSAT only, and wants a negative comment besides.
+    """
+    decision = route(facts(**overrides), DEFAULT_RULES)
+    assert (decision and decision.rule) == rule
+
+
+@pytest.mark.parametrize(
+    ("segment", "action"),
+    [("vip", ("vip_detractor_negative", "P1", 2, 16)), ("mass", ("detractor", "P2", 8, 40))],
+)
+def test_default_rules_set_priority_and_sla_of_an_angry_detractor(segment, action):
+    """The same angry detractor: a VIP gets P1 and a 2/16-hour SLA, anyone else P2 and 8/40."""
+    decision = route(facts(nps=2, segment=segment, polarity=-0.8), DEFAULT_RULES)
+    assert (
+        decision.rule,
+        decision.priority,
+        decision.first_contact_hours,
+        decision.resolve_hours,
+    ) == action
+
+
+def test_sentiment_exactly_at_the_threshold_is_not_below_it():
+    rule = Rule("negative", polarity_below=-0.2)
+    assert route(facts(polarity=-0.2), [rule]) is None
+    assert route(facts(polarity=-0.21), [rule]) is not None
+
+
+def test_the_reason_names_every_condition_that_matched():
+    rule = Rule(
+        "loan fraud",
+        keywords=("fraud", "scam", "refund"),
+        touchpoints=("loan_approval",),
+        journey_stages=("borrowing",),
+        attributes={"product": ("mortgage",)},
+    )
+    decision = route(
+        facts(comment="A scam, fraud!", touchpoint="loan_approval", journey_stage="borrowing"),
+        [rule],
+    )
+    assert decision.reason == (
+        "mentions fraud, scam; touchpoint loan_approval; journey stage borrowing; product mortgage"
+    )
+
+
+def test_a_rule_can_name_the_assignee():
+    decision = route(facts(), [Rule("to Li", department_id=7, assignee_id=12, priority="P1")])
+    assert (decision.department_id, decision.assignee_id, decision.priority) == (7, 12, "P1")
