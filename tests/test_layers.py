@@ -46,7 +46,6 @@ LAZY = {
     ("workflows.sla", "chinese_calendar"),
     ("surveys.keywords", "jieba"),
     ("surveys.sentiment", "textblob"),
-    ("surveys.sentiment", "snownlp"),
 }
 MAX_MODULES_PER_FOLDER = 15
 
