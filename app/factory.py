@@ -21,6 +21,7 @@ from app.admin.commands import (
     customer_cli,
     seed_demo_command,
 )
+from app.admin.outbox import bp as admin_outbox_bp
 from app.admin.routes import bp as admin_bp
 from app.api.cases import bp as cases_api_bp
 from app.api.routes import bp as api_bp
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(admin_outbox_bp)
     # The address `make run` prints: staff land on their inbox, signing in first if need be.
     app.add_url_rule("/", "home", lambda: redirect(url_for("cases.inbox_page")))
     # Machine clients authenticate with a bearer key, not a cookie; session users of the API

@@ -16,12 +16,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.admin.access import admin_console
 from app.admin.forms import NOTIFY_MODES, SEGMENTS, DepartmentForm, RoutingRuleForm, TouchpointForm
 from app.extensions import db
-from app.models import Department, Role, RoutingRule, Touchpoint, utcnow
+from app.models import Department, RoutingRule, Touchpoint
 from app.services.cases.departments import departments, update_department
 from app.services.cases.rule_settings import (
     RuleRefused,
@@ -30,24 +31,17 @@ from app.services.cases.rule_settings import (
     save_rule,
     try_rules,
 )
-from app.services.distribution.outbox import recent_messages, retry_failed, status_counts
 from app.services.distribution.touchpoints import (
     choices,
     recent_invitations,
     touchpoints,
     update_touchpoint,
 )
+from app.services.governance import audit
 from app.web.forms import Form
 from app.web.locale import local_name
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-@login_required
-def _admins_only() -> None:
-    if current_user.role != Role.ADMIN:
-        abort(404)
+bp = admin_console(Blueprint("admin", __name__, url_prefix="/admin"))
 
 
 @bp.get("/touchpoints")
@@ -68,12 +62,16 @@ def touchpoint_edit(code: str) -> Any:
         form.reminder_hours.data = ", ".join(str(h) for h in touchpoint.reminder_hours)
     return _save_or_show(
         form,
-        lambda: update_touchpoint(db.session, touchpoint, form.values()),
+        lambda: update_touchpoint(db.session, touchpoint, form.values(), actor=_actor()),
         done=_("Touchpoint saved. New invitations follow the new rules."),
         back=(url_for("admin.touchpoint_list"), _("Touchpoints")),
         heading=local_name(touchpoint),
         code=touchpoint.code,
     )
+
+
+def _actor() -> str:
+    return audit.actor_of(current_user)
 
 
 def _by_code(model: Any, code: str) -> Any:
@@ -149,7 +147,7 @@ def rule_edit(rule_id: int | None) -> Any:
         form.load(rule)
     if form.validate_on_submit():
         try:
-            save_rule(db.session, rule, form.values())
+            save_rule(db.session, rule, form.values(), actor=_actor())
         except RuleRefused as refused:
             db.session.rollback()
             form.name.errors = [*form.name.errors, str(refused)]
@@ -175,7 +173,7 @@ def department_edit(code: str) -> Any:
     form = DepartmentForm(obj=department) if request.method == "GET" else DepartmentForm()
     return _save_or_show(
         form,
-        lambda: update_department(db.session, department, form.values()),
+        lambda: update_department(db.session, department, form.values(), actor=_actor()),
         done=_("Department saved."),
         back=(url_for("admin.department_list"), _("Departments")),
         heading=department.name,
@@ -188,28 +186,3 @@ def invitation_list() -> Any:
     status = request.args.get("status") or None
     invitations = recent_invitations(db.session, status)
     return render_template("admin/invitations.html", invitations=invitations, status=status)
-
-
-@bp.get("/outbox")
-def outbox_list() -> Any:
-    """E-mails and webhook calls: what waits, what went out, what failed and why."""
-    status = request.args.get("status") or None
-    return render_template(
-        "admin/outbox.html",
-        messages=recent_messages(db.session, status, limit=200),
-        counts=status_counts(db.session),
-        status=status,
-        form=Form(),
-    )
-
-
-@bp.post("/outbox/<int:message_id>/retry")
-def outbox_retry(message_id: int) -> Any:
-    if not Form().validate_on_submit():
-        abort(400)
-    if retry_failed(db.session, message_id, now=utcnow()):
-        db.session.commit()
-        flash(_("Queued again: the next delivery run sends it."), "ok")
-    else:
-        flash(_("Only a failed message can be sent again."), "error")
-    return redirect(url_for("admin.outbox_list", status="failed"))

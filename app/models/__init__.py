@@ -12,8 +12,9 @@ from app.models.case import (
 )
 from app.models.customer import Customer
 from app.models.org import ApiKey, Department, PasswordReset, Role, User
-from app.models.outbox import OutboxCursor, OutboxMessage, OutboxStatus
+from app.models.outbox import OutboxCursor, OutboxMessage, OutboxStatus, WebhookEndpoint
 from app.models.routing_rule import RoutingRule
+from app.models.settings import Bank, BusinessHours, CalendarDay, ContactRules
 from app.models.survey import (
     Answer,
     Invitation,
@@ -37,10 +38,14 @@ __all__ = [
     "ApiKey",
     "AuditEntry",
     "AuditHead",
+    "Bank",
     "Base",
+    "BusinessHours",
+    "CalendarDay",
     "Case",
     "CaseEvent",
     "CaseStatus",
+    "ContactRules",
     "Customer",
     "Department",
     "Invitation",
@@ -59,5 +64,6 @@ __all__ = [
     "Touchpoint",
     "TouchpointEvent",
     "User",
+    "WebhookEndpoint",
     "utcnow",
 ]

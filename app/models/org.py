@@ -30,6 +30,7 @@ class Department(IdMixin, CreatedMixin, Base):
     notify_mode: Mapped[str] = mapped_column(sa.String(10), default="immediate")
     notify_email: Mapped[str | None] = mapped_column(sa.String(254))  # team mailbox, if any
     last_digest_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(default=True)  # a retired department keeps its history
 
 
 def new_session_stamp() -> str:
@@ -49,6 +50,7 @@ class User(UserMixin, IdMixin, CreatedMixin, Base):
     role: Mapped[str] = mapped_column(sa.String(20))
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
     locale: Mapped[str] = mapped_column(sa.String(10), default="en")
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))  # None: the bank's
     active: Mapped[bool] = mapped_column(default=True)
     heads_department: Mapped[bool] = mapped_column(default=False)  # receives escalations
     # Drawn anew at sign-out and on a new password; a session carries a digest of it (see
@@ -87,9 +89,12 @@ class PasswordReset(IdMixin, CreatedMixin, Base):
     """
 
     __tablename__ = "password_reset"
+    __table_args__ = (sa.CheckConstraint("purpose IN ('reset', 'invite')", name="purpose_known"),)
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # "invite": an admin's invitation to set a first password; "reset": a forgotten one.
+    purpose: Mapped[str] = mapped_column(sa.String(10), default="reset")
     expires_at: Mapped[datetime]
     spent_at: Mapped[datetime | None]
 

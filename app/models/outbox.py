@@ -38,6 +38,29 @@ class OutboxMessage(IdMixin, CreatedMixin, Base):
     claimed_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    # Webhook calls: the endpoint called, and its last answer (status and the body's start).
+    endpoint_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("webhook_endpoint.id"), index=True
+    )
+    answer: Mapped[str] = mapped_column(sa.String(500), default="")
+
+
+class WebhookEndpoint(IdMixin, CreatedMixin, Base):
+    """Where the bank's systems hear of cases and responses: a URL, its events, its secret.
+
+    Rotating the secret keeps the previous one signing too until `previous_secret_until`, so the
+    receiver can switch over without refusing a call.
+    """
+
+    __tablename__ = "webhook_endpoint"
+
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    url: Mapped[str] = mapped_column(sa.String(500))
+    events: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    secret: Mapped[str] = mapped_column(sa.String(100))
+    previous_secret: Mapped[str | None] = mapped_column(sa.String(100))
+    previous_secret_until: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(default=True)
 
 
 class OutboxCursor(Base):

@@ -114,5 +114,10 @@ def url_for_rule(rule, world, case_id):
         "event_id": "no-such-event",
         "kind": "responses",
         "fmt": "csv",
+        "user_id": world.staff.id,
+        "key_id": 1,
+        "endpoint_id": 1,
+        "year": 2027,
+        "day_id": 1,
     }
     return rule.build({name: values[name] for name in rule.arguments})[1]

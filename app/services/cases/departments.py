@@ -17,6 +17,10 @@ def departments(session: Session) -> list[Department]:
     return list(session.scalars(sa.select(Department).order_by(Department.name)))
 
 
-def update_department(session: Session, department: Department, values: dict[str, Any]) -> None:
-    """Apply an admin's edit; the next notifications follow it."""
-    apply_edit(session, department, values, EDITABLE)
+def update_department(
+    session: Session, department: Department, values: dict[str, Any], *, actor: str
+) -> None:
+    """Apply an admin's edit, on the audit log; the next notifications follow it."""
+    subject = f"department:{department.code}"
+    apply_edit(session, department, values, EDITABLE, actor=actor, action="department.update",
+               subject=subject)  # fmt: skip

@@ -16,6 +16,7 @@ from app.models import (
     User,
 )
 from app.services.cases.case_routing import active_rules
+from app.services.governance.edits import apply_edit
 from surveys.sentiment import analyse
 from workflows.routing_rules import ResponseFacts, Rule, first_match
 
@@ -31,8 +32,17 @@ def all_rules(session: Session) -> list[RoutingRule]:
     )
 
 
-def save_rule(session: Session, rule: RoutingRule, values: dict[str, Any]) -> None:
-    """Store an admin's rule; it decides for the responses routed from now on."""
+RULE_FIELDS = frozenset(
+    {
+        "name", "position", "active", "scores", "polarity_below", "keywords", "touchpoints",
+        "journey_stages", "segments", "attributes", "opens_case", "department_id", "priority",
+        "first_contact_hours", "resolve_hours", "assignee_id", "round_robin",
+    }
+)  # fmt: skip
+
+
+def save_rule(session: Session, rule: RoutingRule, values: dict[str, Any], *, actor: str) -> None:
+    """Store an admin's rule, on the audit log; it decides for the responses routed from now on."""
     taken = session.scalar(
         sa.select(RoutingRule.id).where(
             RoutingRule.name == values["name"], RoutingRule.id != rule.id
@@ -40,10 +50,10 @@ def save_rule(session: Session, rule: RoutingRule, values: dict[str, Any]) -> No
     )
     if taken is not None:
         raise RuleRefused(_l("Another rule already has this name."))
-    for key, value in values.items():
-        setattr(rule, key, value)
+    action = "rule.create" if rule.id is None else "rule.update"
     session.add(rule)
-    session.flush()
+    apply_edit(session, rule, values, RULE_FIELDS, actor=actor, action=action,
+               subject=lambda: f"rule:{rule.id}")  # fmt: skip
 
 
 def rule_options(session: Session) -> dict[str, list[tuple[str, str]]]:

@@ -24,12 +24,17 @@ def touchpoints(session: Session) -> list[Touchpoint]:
     return list(session.scalars(sa.select(Touchpoint).order_by(Touchpoint.journey_order)))
 
 
-def update_touchpoint(session: Session, touchpoint: Touchpoint, values: dict[str, Any]) -> None:
-    """Apply an admin's edit; new invitations follow it, ones already scheduled keep theirs.
+def update_touchpoint(
+    session: Session, touchpoint: Touchpoint, values: dict[str, Any], *, actor: str
+) -> None:
+    """Apply an admin's edit, on the audit log; new invitations follow it, ones already
+    scheduled keep theirs.
 
     Events follow it at once in this process, within seconds in the others (`remembered`).
     """
-    apply_edit(session, touchpoint, values, EDITABLE)
+    subject = f"touchpoint:{touchpoint.code}"
+    apply_edit(session, touchpoint, values, EDITABLE, actor=actor, action="touchpoint.update",
+               subject=subject)  # fmt: skip
     TOUCHPOINTS.forget()
 
 
