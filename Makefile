@@ -10,7 +10,7 @@ PIP := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
 RUNTIME := $(VENV)/.runtime-$(shell cat requirements.txt constraints.txt | cksum | cut -d' ' -f1)
 DEV := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install install-dev translations lint worker mutation
+.PHONY: run test install install-dev translations messages lint worker mutation
 
 $(RUNTIME): requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ install-dev: $(DEV) translations
 
 translations: $(RUNTIME)
 	$(BIN)/pybabel compile -d app/translations
+
+# After adding words to pages, forms or e-mails: refresh the catalogue, then fill in the
+# Chinese of each new entry (tests/test_translations.py fails until every one has it).
+messages: $(RUNTIME)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 run: install
 	$(DEV_FLASK) db upgrade

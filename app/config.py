@@ -108,7 +108,8 @@ class Config:
         self.BUSINESS_CALENDAR = _business_calendar()
         # Days a resolved case waits for the customer's "yes" before closing as unconfirmed.
         self.FOLLOWUP_DAYS = int(os.environ.get("FOLLOWUP_DAYS", "7"))
-        # The bank's CRM follows cases through a signed JSON webhook when this is set.
+        # One more webhook endpoint, for the case events, beside those admins set up in the
+        # browser (/admin/webhooks): kept for deployments that configured it here.
         self.WEBHOOK_URL = os.environ.get("WEBHOOK_URL") or None
         self.WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET")  # SECRET_KEY when unset
         # Seconds a timeline entry settles before notifications go out (see notifications.py).
@@ -154,6 +155,8 @@ class Config:
         # PASSWORD_RESET_MAX_PER_EMAIL times and an IP PASSWORD_RESET_MAX_PER_IP times per
         # PASSWORD_RESET_WINDOW_MINUTES, then waits as long.
         self.PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "30"))
+        # An admin's invitation to choose a first password works this long (the same links).
+        self.PASSWORD_RESET_INVITE_HOURS = int(os.environ.get("PASSWORD_RESET_INVITE_HOURS", "72"))
         self.PASSWORD_RESET_MAX_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_MAX_PER_EMAIL", "3"))
         self.PASSWORD_RESET_MAX_PER_IP = int(os.environ.get("PASSWORD_RESET_MAX_PER_IP", "20"))
         self.PASSWORD_RESET_WINDOW_MINUTES = int(

@@ -9,11 +9,16 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, jsonify, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.admin.activity.labels import HELPERS as ACTIVITY_LABELS
+from app.admin.activity.routes import bp as admin_activity_bp
+from app.admin.api_keys.routes import bp as admin_api_keys_bp
+from app.admin.bank.routes import bp as admin_bank_bp
+from app.admin.calendar.routes import bp as admin_calendar_bp
 from app.admin.commands import (
     api_key_cli,
     audit_cli,
@@ -21,8 +26,13 @@ from app.admin.commands import (
     customer_cli,
     seed_demo_command,
 )
+from app.admin.contact_rules.routes import bp as admin_contact_rules_bp
+from app.admin.departments.routes import bp as admin_departments_bp
 from app.admin.outbox import bp as admin_outbox_bp
 from app.admin.routes import bp as admin_bp
+from app.admin.touchpoints.routes import bp as admin_touchpoints_bp
+from app.admin.users.routes import bp as admin_users_bp
+from app.admin.webhooks.routes import bp as admin_webhooks_bp
 from app.api.cases import bp as cases_api_bp
 from app.api.routes import bp as api_bp
 from app.auth.routes import bp as auth_bp
@@ -35,11 +45,15 @@ from app.models import User
 from app.services.accounts.users import user_for_session
 from app.services.database.postgresql import tune_postgresql
 from app.services.database.sqlite import tune_sqlite
+from app.setup.commands import setup_command, surveys_cli
+from app.setup.routes import bp as setup_bp
+from app.setup.routes import home
 from app.survey.routes import bp as survey_bp
 from app.web.availability import install_concurrency_gate, register_database_unavailable
 from app.web.forms import csrf_field
 from app.web.headers import register_security_headers
 from app.web.input_checks import refuse_unstorable_input
+from app.web.links import query_with
 from app.web.locale import current_language, local_name, localised, select_locale
 from app.web.sessions import SessionCookies
 from app.worker.commands import worker_command, workflows_cli
@@ -90,6 +104,9 @@ def register_extensions(app: Flask) -> None:
     app.add_template_filter(local_name)
     app.add_template_global(current_language)
     app.add_template_global(csrf_field)
+    app.add_template_global(query_with)
+    for name, helper in ACTIVITY_LABELS.items():  # the audit history shown on admin pages
+        app.add_template_global(helper, name)
     # Templates get the lazy proxy, not Flask-Login's eager processor: that one loaded the user
     # for every page, customers' included, and its session protection then marked the
     # anonymous session not fresh, so each survey submit re-signed and re-sent the cookie.
@@ -121,8 +138,18 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(admin_outbox_bp)
-    # The address `make run` prints: staff land on their inbox, signing in first if need be.
-    app.add_url_rule("/", "home", lambda: redirect(url_for("cases.inbox_page")))
+    app.register_blueprint(admin_touchpoints_bp)
+    app.register_blueprint(admin_departments_bp)
+    app.register_blueprint(admin_activity_bp)
+    app.register_blueprint(admin_api_keys_bp)
+    app.register_blueprint(admin_bank_bp)
+    app.register_blueprint(admin_calendar_bp)
+    app.register_blueprint(admin_contact_rules_bp)
+    app.register_blueprint(admin_users_bp)
+    app.register_blueprint(admin_webhooks_bp)
+    # The address `make run` prints: the first run until the bank is set up, then the inbox.
+    app.add_url_rule("/", "home", home)
+    app.register_blueprint(setup_bp)
     # Machine clients authenticate with a bearer key, not a cookie; session users of the API
     # are checked by require_scope, which asks for the CSRF token on writes.
     csrf.exempt(api_bp)
@@ -156,6 +183,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(workflows_cli)
     app.cli.add_command(worker_command)
+    app.cli.add_command(setup_command)
+    app.cli.add_command(surveys_cli)
 
 
 def start_embedded_scheduler(app: Flask) -> None:

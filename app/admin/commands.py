@@ -21,6 +21,7 @@ from app.services.accounts.api_keys import (
     revoke_api_key,
 )
 from app.services.accounts.users import AccountError, create_user
+from app.services.cases.business_calendar import business_calendar
 from app.services.governance import audit
 from app.services.governance.privacy import UnknownCustomer, erase_customer, export_customer
 
@@ -96,7 +97,7 @@ def seed_demo_command(customers: int) -> None:
             db.session,
             now=utcnow(),
             customers=customers,
-            calendar=current_app.config["BUSINESS_CALENDAR"],
+            calendar=business_calendar(db.session, default=current_app.config["BUSINESS_CALENDAR"]),
             progress=lambda done, _: bar.update(1),
         )
     db.session.commit()

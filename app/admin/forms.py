@@ -1,4 +1,4 @@
-"""The admin's forms: touchpoints (whether, when and how to ask), routing rules, departments."""
+"""The routing rule form: which responses become whose cases, how urgent, and why."""
 
 from __future__ import annotations
 
@@ -12,89 +12,21 @@ from wtforms import (
     Field,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
-    Email,
     InputRequired,
     Length,
     NumberRange,
     Optional,
-    Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.web.forms import Form
-
-SEGMENTS = ("mass", "private", "vip", "business")
-
-
-class TouchpointForm(Form):
-    name = StringField(_l("Name (English)"), validators=[InputRequired(), Length(max=120)])
-    name_zh = StringField(_l("Name (Chinese)"), validators=[InputRequired(), Length(max=120)])
-    department_id = SelectField(_l("Owning department"), coerce=int)
-    survey_code = SelectField(_l("Survey"))
-    journey_stage = StringField(_l("Journey stage"), validators=[InputRequired(), Length(max=40)])
-    journey_order = IntegerField(_l("Order in the journey"), validators=[NumberRange(0, 100)])
-    delay_minutes = IntegerField(
-        _l("Delay after the event (minutes)"), validators=[NumberRange(0, 60 * 24 * 30)]
-    )
-    send_at_local_time = StringField(
-        _l("Then send at local time (HH:MM, optional)"),
-        validators=[Optional(), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("Use HH:MM."))],
-    )
-    sampling_percent = DecimalField(
-        _l("Sampling rate (%)"), places=0, validators=[InputRequired(), NumberRange(0, 100)]
-    )
-    segments = SelectMultipleField(
-        _l("Segments surveyed (none ticked: all)"),
-        choices=[SelectChoice(s, s) for s in SEGMENTS],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
-    expiry_days = IntegerField(
-        _l("Invitation expires after (days)"), validators=[NumberRange(1, 90)]
-    )
-    reminder_hours = StringField(
-        _l("Reminders, hours after the first e-mail (e.g. 48, 120)"),
-        validators=[
-            Optional(),
-            Regexp(r"^\s*\d+(\s*,\s*\d+)*\s*$", message=_l("Numbers, comma-separated.")),
-        ],
-    )
-    priority = IntegerField(_l("Priority (higher goes first)"), validators=[NumberRange(0, 100)])
-    cooldown_days = IntegerField(
-        _l("Cooldown for this touchpoint (days)"), validators=[NumberRange(0, 365)]
-    )
-    overrides_fatigue = BooleanField(_l("May override the fatigue rule (complaints)"))
-    active = BooleanField(_l("Active"))
-
-    def values(self) -> dict[str, Any]:
-        """The form as model values (percent to a rate, text lists to lists)."""
-        hours = [int(h) for h in (self.reminder_hours.data or "").split(",") if h.strip()]
-        return {
-            "name": self.name.data,
-            "name_zh": self.name_zh.data,
-            "department_id": self.department_id.data,
-            "survey_code": self.survey_code.data,
-            "journey_stage": self.journey_stage.data,
-            "journey_order": self.journey_order.data,
-            "delay_minutes": self.delay_minutes.data,
-            "send_at_local_time": self.send_at_local_time.data or None,
-            "sampling_rate": float(self.sampling_percent.data) / 100,
-            "segments": list(self.segments.data) or None,
-            "expiry_days": self.expiry_days.data,
-            "reminder_hours": sorted(hours),
-            "priority": self.priority.data,
-            "cooldown_days": self.cooldown_days.data,
-            "overrides_fatigue": self.overrides_fatigue.data,
-            "active": self.active.data,
-        }
-
+from app.models.customer import SEGMENTS
+from app.web.forms import CODE_NAME, Form, checkboxes
 
 SCORE_CONDITION = re.compile(r"^\s*(nps|csat|ces)\s*(<=|>=)\s*(\d{1,2})\s*$")
 ATTRIBUTE_LINE = re.compile(r"^\s*([\w.-]{1,40})\s*[:=]\s*(.+)$")
@@ -148,7 +80,7 @@ class RoutingRuleForm(Form):
         validators=[
             InputRequired(),
             Length(max=80),
-            Regexp(r"^[\w.-]+$", message=_l("Letters, digits, _ . - only.")),
+            CODE_NAME,
         ],
     )
     position = IntegerField(
@@ -165,18 +97,9 @@ class RoutingRuleForm(Form):
         validators=[Optional(), NumberRange(-1, 1)],
     )
     keywords = TextAreaField(_l("Keywords in the comment (any of; zh-CN or en, comma-separated)"))
-    touchpoints = SelectMultipleField(
-        _l("Touchpoints (none ticked: all)"),
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
+    touchpoints = checkboxes(_l("Touchpoints (none ticked: all)"))
     journey_stages = StringField(_l("Journey stages (comma-separated, empty: all)"))
-    segments = SelectMultipleField(
-        _l("Segments (none ticked: all)"),
-        choices=[SelectChoice(s, s) for s in SEGMENTS],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
+    segments = checkboxes(_l("Segments (none ticked: all)"), [SelectChoice(s, s) for s in SEGMENTS])
     attributes = TextAreaField(
         _l("Event attributes, one a line (e.g. branch: Central, Airport)"),
         validators=[_parses(parse_attributes, _l("Write name: value, value"))],
@@ -202,6 +125,8 @@ class RoutingRuleForm(Form):
     )
     assignee_id = SelectField(_l("Assignee"), coerce=int)
     round_robin = BooleanField(_l("Otherwise, take turns within the department"))
+    # The form's second button: the same values, tried on past responses instead of saved.
+    trial = SubmitField(_l("Try on the last 30 days"))
 
     def load(self, rule: Any) -> None:
         """Show a stored rule's lists and conditions as the text the form edits."""
@@ -238,33 +163,4 @@ class RoutingRuleForm(Form):
             "resolve_hours": float(self.resolve_hours.data),
             "assignee_id": self.assignee_id.data or None,
             "round_robin": self.round_robin.data,
-        }
-
-
-NOTIFY_MODES = {
-    "immediate": _l("An e-mail for each new case"),
-    "digest": _l("One digest a day"),
-    "off": _l("No e-mail"),
-}
-
-
-class DepartmentForm(Form):
-    """How a department is named, and how its team hears of new cases."""
-
-    name = StringField(_l("Name (English)"), validators=[InputRequired(), Length(max=120)])
-    name_zh = StringField(_l("Name (Chinese)"), validators=[InputRequired(), Length(max=120)])
-    notify_mode = SelectField(
-        _l("New cases"), choices=[SelectChoice(k, v) for k, v in NOTIFY_MODES.items()]
-    )
-    notify_email = StringField(
-        _l("Team mailbox (empty: each staff member)"),
-        validators=[Optional(), Email(), Length(max=254)],
-    )
-
-    def values(self) -> dict[str, Any]:
-        return {
-            "name": self.name.data,
-            "name_zh": self.name_zh.data,
-            "notify_mode": self.notify_mode.data,
-            "notify_email": self.notify_email.data or None,
         }

@@ -1,14 +1,12 @@
-"""The admin's screens: touchpoints, routing rules, departments, and recent invitations."""
+"""The admin's screens for routing rules, and the recent invitations with why each waits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    abort,
     flash,
     redirect,
     render_template,
@@ -16,14 +14,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.admin.access import admin_console
-from app.admin.forms import NOTIFY_MODES, SEGMENTS, DepartmentForm, RoutingRuleForm, TouchpointForm
+from app.admin.forms import RoutingRuleForm
+from app.admin.pages import actor, object_history
 from app.extensions import db
-from app.models import Department, RoutingRule, Touchpoint
-from app.services.cases.departments import departments, update_department
+from app.models import RoutingRule, Touchpoint, utcnow
+from app.models.customer import SEGMENTS
 from app.services.cases.rule_settings import (
     RuleRefused,
     all_rules,
@@ -31,73 +29,13 @@ from app.services.cases.rule_settings import (
     save_rule,
     try_rules,
 )
+from app.services.cases.rule_trial import try_on_history
 from app.services.distribution.touchpoints import (
-    choices,
     recent_invitations,
     touchpoints,
-    update_touchpoint,
 )
-from app.services.governance import audit
-from app.web.forms import Form
-from app.web.locale import local_name
 
 bp = admin_console(Blueprint("admin", __name__, url_prefix="/admin"))
-
-
-@bp.get("/touchpoints")
-def touchpoint_list() -> Any:
-    return render_template("admin/touchpoints.html", touchpoints=touchpoints(db.session))
-
-
-@bp.route("/touchpoints/<code>", methods=["GET", "POST"])
-def touchpoint_edit(code: str) -> Any:
-    touchpoint = _by_code(Touchpoint, code)
-    form = TouchpointForm(obj=touchpoint) if request.method == "GET" else TouchpointForm()
-    departments, surveys = choices(db.session)
-    form.department_id.choices = [SelectChoice(value, label) for value, label in departments]
-    form.survey_code.choices = [SelectChoice(value, label) for value, label in surveys]
-    if request.method == "GET":
-        form.sampling_percent.data = round(touchpoint.sampling_rate * 100)
-        form.segments.data = touchpoint.segments or []
-        form.reminder_hours.data = ", ".join(str(h) for h in touchpoint.reminder_hours)
-    return _save_or_show(
-        form,
-        lambda: update_touchpoint(db.session, touchpoint, form.values(), actor=_actor()),
-        done=_("Touchpoint saved. New invitations follow the new rules."),
-        back=(url_for("admin.touchpoint_list"), _("Touchpoints")),
-        heading=local_name(touchpoint),
-        code=touchpoint.code,
-    )
-
-
-def _actor() -> str:
-    return audit.actor_of(current_user)
-
-
-def _by_code(model: Any, code: str) -> Any:
-    """The touchpoint or department with this code, or 404."""
-    row = db.session.scalar(sa.select(model).where(model.code == code))
-    if row is None:
-        abort(404)
-    return row
-
-
-def _save_or_show(
-    form: Form,
-    save: Callable[[], None],
-    *,
-    done: str,
-    back: tuple[str, str],
-    heading: str,
-    code: str | None,
-) -> Any:
-    """Save a valid settings form and go back to its list, or show it with its errors."""
-    if form.validate_on_submit():
-        save()
-        db.session.commit()
-        flash(done, "ok")
-        return redirect(back[0])
-    return render_template("admin/edit.html", form=form, back=back, heading=heading, code=code)
 
 
 @bp.get("/rules")
@@ -128,9 +66,7 @@ def rule_list() -> Any:
 @bp.route("/rules/new", methods=["GET", "POST"], defaults={"rule_id": None})
 @bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
 def rule_edit(rule_id: int | None) -> Any:
-    rule = RoutingRule() if rule_id is None else db.session.get(RoutingRule, rule_id)
-    if rule is None:
-        abort(404)
+    rule = RoutingRule() if rule_id is None else db.get_or_404(RoutingRule, rule_id)
     editing = rule_id is not None and request.method == "GET"
     form = RoutingRuleForm(obj=rule) if editing else RoutingRuleForm()
     options = rule_options(db.session)
@@ -145,40 +81,35 @@ def rule_edit(rule_id: int | None) -> Any:
     ]
     if editing:
         form.load(rule)
+    trial = None
     if form.validate_on_submit():
-        try:
-            save_rule(db.session, rule, form.values(), actor=_actor())
-        except RuleRefused as refused:
-            db.session.rollback()
-            form.name.errors = [*form.name.errors, str(refused)]
-        else:
-            db.session.commit()
-            flash(_("Rule saved. Responses routed from now on follow it."), "ok")
-            return redirect(url_for("admin.rule_list"))
+        if form.trial.data:
+            trial = try_on_history(db.session, form.values(), rule_id=rule_id, now=utcnow())
+        elif (saved := _save_rule(form, rule)) is not None:
+            return saved
     heading = _("New routing rule") if rule_id is None else rule.name
     back = (url_for("admin.rule_list"), _("Routing rules"))
-    return render_template("admin/edit.html", form=form, back=back, heading=heading, code=None)
-
-
-@bp.get("/departments")
-def department_list() -> Any:
     return render_template(
-        "admin/departments.html", departments=departments(db.session), notify_modes=NOTIFY_MODES
+        "admin/rule_edit.html",
+        form=form,
+        back=back,
+        heading=heading,
+        trial=trial,
+        **object_history(f"rule:{rule_id}" if rule_id else None),
     )
 
 
-@bp.route("/departments/<code>", methods=["GET", "POST"])
-def department_edit(code: str) -> Any:
-    department = _by_code(Department, code)
-    form = DepartmentForm(obj=department) if request.method == "GET" else DepartmentForm()
-    return _save_or_show(
-        form,
-        lambda: update_department(db.session, department, form.values(), actor=_actor()),
-        done=_("Department saved."),
-        back=(url_for("admin.department_list"), _("Departments")),
-        heading=department.name,
-        code=department.code,
-    )
+def _save_rule(form: RoutingRuleForm, rule: RoutingRule) -> Any:
+    """Store the rule and go back to the list; None, with the name's error, if refused."""
+    try:
+        save_rule(db.session, rule, form.values(), actor=actor())
+    except RuleRefused as refused:
+        db.session.rollback()
+        form.name.errors = [*form.name.errors, str(refused)]
+        return None
+    db.session.commit()
+    flash(_("Rule saved. Responses routed from now on follow it."), "ok")
+    return redirect(url_for("admin.rule_list"))
 
 
 @bp.get("/invitations")

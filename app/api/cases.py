@@ -14,6 +14,7 @@ from app.api.http import answer_rejected_bodies, error_reply, json_body, reply
 from app.api.schemas import CaseBody, CaseList, TransitionPayload, field_errors
 from app.extensions import db
 from app.models import Case, utcnow
+from app.services.cases.business_calendar import business_calendar
 from app.services.cases.inbox import InboxFilter, case_for, inbox
 from app.services.cases.lifecycle import CaseRefused, VersionConflict, resolve_case, transition_case
 from app.services.governance import audit
@@ -103,7 +104,7 @@ def post_transition(case_id: int) -> Any:
         wanted = TransitionPayload.model_validate(json_body())
     except ValidationError as error:
         return error_reply(422, "invalid", "The transition is invalid.", field_errors(error))
-    calendar = current_app.config["BUSINESS_CALENDAR"]
+    calendar = business_calendar(db.session, default=current_app.config["BUSINESS_CALENDAR"])
     try:
         if wanted.to_status == "resolved":
             resolve_case(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
-from zoneinfo import available_timezones
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, validate_email
 from pydantic import (
@@ -24,6 +23,7 @@ from pydantic import (
 
 from app.models import FIRST_DAY, LAST_DAY
 from app.services.distribution.events import CustomerIn, EventIn
+from app.web.forms import known_time_zones
 
 MAX_BATCH = 1000
 
@@ -45,12 +45,10 @@ Day = Annotated[date, AfterValidator(_supported_day)]
 
 
 def _known_zone(name: str) -> str:
-    if name not in _ZONES:
+    if name not in known_time_zones():
         raise ValueError("unknown IANA time zone, e.g. Asia/Shanghai")
     return name
 
-
-_ZONES = available_timezones()
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"

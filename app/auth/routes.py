@@ -1,4 +1,4 @@
-"""Staff sign-in, sign-out and password reset."""
+"""Staff sign-in, sign-out, password reset, and the first password of an invited user."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -90,16 +91,25 @@ def forgot_password() -> Any:
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> Any:
-    """Opening the link changes nothing (mail scanners open links); only the form does."""
-    form = ResetPasswordForm()
-    if not password_reset.link_works(db.session, token, now=utcnow()):
+    """Opening the link changes nothing (mail scanners open links); only the form does.
+
+    The page speaks its owner's language (unless they chose one here), and welcomes an invited
+    user rather than speaking of a reset.
+    """
+    link = password_reset.open_link(db.session, token, now=utcnow())
+    if link is None:
         return _link_does_not_work()
+    g.page_locale = link.locale  # before the form, whose messages take the language
+    form, invite = ResetPasswordForm(), link.purpose == "invite"
     if not form.validate_on_submit():
-        return render_template("auth/reset.html", form=form)
+        return render_template("auth/reset.html", form=form, invite=invite)
     if password_reset.complete_reset(db.session, token, form.password.data, now=utcnow()) is None:
         return _link_does_not_work()  # spent by a second submit a moment ago
     db.session.commit()
-    flash(_("Your password is changed. Sign in with it."), "info")
+    if invite:
+        flash(_("Your password is set. Sign in with it."), "info")
+    else:
+        flash(_("Your password is changed. Sign in with it."), "info")
     return redirect(url_for("auth.login"))
 
 

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-from urllib.parse import urlencode
 
-from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -87,13 +84,6 @@ def mask_email(address: str | None) -> str:
     return f"{mask(local)}@{mask(host)}{dot}{tld}" if local and domain else mask(address)
 
 
-def query_with(**changes: Any) -> str:
-    """The current filters with some values changed, for paging links."""
-    args = request.args.to_dict()
-    args.update({key: str(value) for key, value in changes.items()})
-    return urlencode(args)
-
-
 def answer_rows(definition: SurveyDefinition, answers: list[Answer]) -> list[tuple[Text, str]]:
     """Each answered question in the survey's order, the comment left out (it is shown apart),
     with the "other, please say" text beside the choice it explains."""
@@ -117,7 +107,6 @@ HELPERS = {
     "score_of": score_of,
     "time_left": time_left,
     "clock": clock,
-    "query_with": query_with,
     "mask": mask,
     "mask_email": mask_email,
 }

@@ -33,6 +33,7 @@ from app.cases.forms import (
 )
 from app.extensions import db
 from app.models import Case, Department, utcnow
+from app.services.cases.business_calendar import business_calendar
 from app.services.cases.inbox import (
     InboxFilter,
     case_for,
@@ -56,6 +57,7 @@ from app.services.feedback.survey_versions import stored_definition
 from app.services.governance import audit
 from app.web.forms import Form
 from workflows.case_transitions import ALLOWED_TRANSITIONS, IllegalTransition
+from workflows.sla import BusinessCalendar
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -156,6 +158,11 @@ def _act(case_id: int, form: Form, action: Callable[[Case, Any], None], done: st
     return redirect(url_for("cases.detail", case_id=case_id))
 
 
+def _calendar() -> BusinessCalendar:
+    """The business calendar in force now: an admin's change applies from the next request."""
+    return business_calendar(db.session, default=current_app.config["BUSINESS_CALENDAR"])
+
+
 @bp.post("/<int:case_id>/notes")
 def note(case_id: int) -> Any:
     def action(case: Case, form: Any) -> None:
@@ -177,7 +184,7 @@ def status(case_id: int) -> Any:
             form.note.data or "",
             now=utcnow(),
             version=form.version.data,
-            calendar=current_app.config["BUSINESS_CALENDAR"],
+            calendar=_calendar(),
         )
 
     return _act(case_id, StatusForm(), action, _("Case updated."))
@@ -194,7 +201,7 @@ def waiting(case_id: int) -> Any:
                 db.session, case, current_user, note=note, now=utcnow(), version=version
             )
         else:
-            calendar = current_app.config["BUSINESS_CALENDAR"]
+            calendar = _calendar()
             resume_clock(
                 db.session,
                 case,
@@ -237,7 +244,7 @@ def resolve(case_id: int) -> Any:
             now=utcnow(),
             followup_days=current_app.config["FOLLOWUP_DAYS"],
             version=form.version.data,
-            calendar=current_app.config["BUSINESS_CALENDAR"],
+            calendar=_calendar(),
         )
 
     return _act(case_id, ResolveForm(), action, _("Case resolved."))

@@ -25,11 +25,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app.cases.display import query_with, score_of
+from app.cases.display import score_of
 from app.dashboard.charts import chart_data, trend_rows
-from app.dashboard.forms import SEGMENTS, FilterForm
+from app.dashboard.forms import FilterForm
 from app.extensions import db
 from app.models import Department, Touchpoint, utcnow
+from app.models.customer import SEGMENTS
 from app.services.governance import audit
 from app.services.reports.exports import Export, csv_chunks, export_rows, xlsx_file
 from app.services.reports.filters import (
@@ -52,7 +53,7 @@ FORMATS = {
 
 @bp.context_processor
 def _display_helpers() -> dict[str, Any]:
-    return {"score_of": score_of, "query_with": query_with, "filtered_url": filtered_url}
+    return {"score_of": score_of, "filtered_url": filtered_url}
 
 
 def filtered_url(endpoint: str, **values: Any) -> str:

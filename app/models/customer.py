@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.models.base import Base, CreatedMixin, IdMixin
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+# How the bank groups customers; responses keep the segment the customer had when answering.
+SEGMENTS = ("mass", "private", "vip", "business")
 
 
 class Customer(IdMixin, CreatedMixin, Base):

@@ -15,6 +15,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, IdMixin
 
+BANK_COLOUR = "#1f5fad"
+BANK_TIMEZONE = "Asia/Shanghai"
+BANK_LANGUAGES = ("zh-CN", "en")
+
 
 def _one_row() -> sa.CheckConstraint:
     """Settings of which the bank has exactly one: the row's id is 1."""
@@ -30,9 +34,9 @@ class Bank(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, default=1)
     name: Mapped[str] = mapped_column(sa.String(120), default="")
     name_zh: Mapped[str] = mapped_column(sa.String(120), default="")
-    colour: Mapped[str] = mapped_column(sa.String(7), default="#1f5fad")  # #rrggbb
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
-    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["zh-CN", "en"])
+    colour: Mapped[str] = mapped_column(sa.String(7), default=BANK_COLOUR)  # #rrggbb
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=BANK_TIMEZONE)
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: list(BANK_LANGUAGES))
     logo: Mapped[str | None] = mapped_column(sa.Text)  # a data: URI (PNG, JPEG or SVG), small
     # The first-visit page asks for this one-time code, printed on the server's console.
     setup_code_hash: Mapped[str | None] = mapped_column(sa.String(64))

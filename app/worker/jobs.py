@@ -19,10 +19,17 @@ from flask import current_app
 from app.extensions import db
 from app.models import utcnow
 from app.services.accounts import throttle
+from app.services.cases.business_calendar import business_calendar
 from app.services.cases.case_routing import claim_unrouted, route_response
-from app.services.cases.notifications import Channels, publish_case_events, send_digests
+from app.services.cases.notifications import (
+    Channels,
+    publish_case_events,
+    publish_responses,
+    send_digests,
+)
 from app.services.cases.sla_alerts import alert_due_cases
 from app.services.cases.webhooks import webhook_sender
+from app.services.distribution.contact_settings import contact_policy
 from app.services.distribution.invitations import (
     Links,
     claim_due_invitations,
@@ -78,7 +85,7 @@ def _links() -> Links:
 def send_invitations() -> dict[str, int]:
     """Due invitations pass the contact rules: sent (link + queued e-mail), deferred or not."""
     verdicts: Counter[str] = Counter()
-    policy = current_app.config["CONTACT_POLICY"]
+    policy = contact_policy(db.session, default=current_app.config["CONTACT_POLICY"])
     for invitation_id in _drain(claim_due_invitations):
         verdict = dispatch_invitation(
             db.session, invitation_id, links=_links(), policy=policy, now=utcnow()
@@ -107,7 +114,7 @@ def route_responses() -> dict[str, int]:
     """New responses are routed; a detractor opens a case."""
     opened = 0
     for response_id in _drain(claim_unrouted):
-        calendar = current_app.config["BUSINESS_CALENDAR"]
+        calendar = business_calendar(db.session, default=current_app.config["BUSINESS_CALENDAR"])
         opened += (
             route_response(db.session, response_id, now=utcnow(), calendar=calendar) is not None
         )
@@ -147,6 +154,14 @@ def notify_case_events() -> dict[str, int]:
     return {f"queued_{kind}": count for kind, count in queued.items()} or {"queued": 0}
 
 
+def notify_responses() -> dict[str, int]:
+    """New responses become `response.received` calls to the endpoints subscribed to them."""
+    settle = timedelta(seconds=current_app.config["NOTIFY_SETTLE_SECONDS"])
+    queued = publish_responses(db.session, now=utcnow(), settle=settle)
+    db.session.commit()
+    return {"queued_response_calls": queued}
+
+
 def send_case_digests() -> dict[str, int]:
     """Departments on a daily digest get theirs."""
     sent = send_digests(db.session, now=utcnow(), channels=_channels())
@@ -167,14 +182,18 @@ def send_weekly_summaries() -> dict[str, int]:
 
 
 def deliver_webhooks() -> dict[str, int]:
-    """Queued webhook calls go to the CRM, signed, with retries."""
+    """Queued webhook calls go to their endpoints, signed with their secrets, with retries."""
     config = current_app.config
-    secret = config["WEBHOOK_SECRET"] or config["SECRET_KEY"]
-    if not config["WEBHOOK_URL"]:
-        return {}
     report = DeliveryReport()
     for message_id in _drain(functools.partial(claim_deliverable, webhooks=True)):
-        deliver_one(db.session, message_id, webhook_sender(secret), now=utcnow(), report=report)
+        now = utcnow()
+        send = webhook_sender(
+            db.session,
+            now=now,
+            environment_url=config["WEBHOOK_URL"],
+            environment_secret=config["WEBHOOK_SECRET"] or config["SECRET_KEY"],
+        )
+        deliver_one(db.session, message_id, send, now=now, report=report)
         db.session.commit()
     return {f"webhooks_{key}": value for key, value in asdict(report).items()}
 
@@ -218,6 +237,7 @@ JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "route_responses": route_responses,
     "alert_sla": alert_sla,
     "notify_case_events": notify_case_events,
+    "notify_responses": notify_responses,
     "send_case_digests": send_case_digests,
     "close_unconfirmed_cases": close_unconfirmed_cases,
     "send_weekly_summaries": send_weekly_summaries,

@@ -45,6 +45,19 @@ def detractor_case(session):
     return make
 
 
+ADMIN_EMAIL = "admin@bank.example.com"
+
+
+@pytest.fixture
+def admin(client, session):
+    """An admin signed in on `client`, with the survey definitions loaded (the setup's work)."""
+    sync_surveys(session)
+    user = UserFactory(role="admin", department=None, email=ADMIN_EMAIL)
+    session.commit()
+    login(client, user.email, PASSWORD)
+    return user
+
+
 @pytest.fixture
 def on_case_page(client, session, detractor_case):
     """A case, a staff member of its department signed in, and the case page as they see it."""

@@ -42,7 +42,7 @@ def test_every_state_changing_form_refuses_a_post_without_csrf_token(app, client
             checked.append(rule.endpoint)
     assert {"auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
             "cases.note", "survey.answer", "survey.draft", "cases_api.post_transition",
-            "admin.touchpoint_edit"} <= set(checked)  # fmt: skip
+            "admin_touchpoints.touchpoint_edit"} <= set(checked)  # fmt: skip
     print(f"CSRF: {len(checked)} state-changing routes refused without a token")
 
 

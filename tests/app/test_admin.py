@@ -5,25 +5,13 @@ import sqlalchemy as sa
 
 from app.models import Department, OutboxMessage, RoutingRule, Touchpoint, utcnow
 from app.services.cases.case_routing import active_rules
-from app.services.feedback.survey_versions import sync_surveys
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token
 from tests.factories import (
-    PASSWORD,
     DepartmentFactory,
     InvitationFactory,
     TouchpointFactory,
-    UserFactory,
 )
 from workflows.routing_rules import ResponseFacts, route
-
-
-@pytest.fixture
-def admin(client, session):
-    sync_surveys(session)
-    user = UserFactory(role="admin", department=None)
-    session.commit()
-    login(client, user.email, PASSWORD)
-    return user
 
 
 def form_of(client, url):

@@ -7,7 +7,7 @@ from tests.conftest import FreshContextClient, csrf_token, login
 from tests.factories import PASSWORD
 
 CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-ADMINS_ONLY = {"admin_outbox"}  # blueprints managers may not read
+ADMINS_ONLY = {"admin_outbox", "admin_activity"}  # blueprints managers may not read
 
 
 def signed_in(app, user):

@@ -184,7 +184,7 @@ def test_an_admins_edit_applies_to_the_next_event_at_once(session):
         return session.get(Invitation, result.invitation_id).send_after
 
     assert send_after("evt-1") == now
-    update_touchpoint(session, touchpoint, {"delay_minutes": 240})
+    update_touchpoint(session, touchpoint, {"delay_minutes": 240}, actor="cli")
     session.commit()
     assert send_after("evt-2") > now + timedelta(hours=2)
 

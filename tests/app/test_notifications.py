@@ -150,3 +150,18 @@ def test_a_failing_crm_is_retried_or_given_up_on(session, detractor_case, crm, a
     call = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "webhook"))
     assert (call.status, call.attempts) == (status, 1)
     assert str(answer) in call.last_error
+    assert call.answer.startswith(str(answer))  # the endpoint's page shows it
+
+
+def test_a_call_queued_for_a_webhook_url_removed_since_is_not_sent(
+    app, session, detractor_case, crm
+):
+    """Before, such calls waited for the variable to come back; now they fail, saying why."""
+    detractor_case()
+    notify_case_events()
+    app.config.update(WEBHOOK_URL=None)
+    assert deliver_webhooks()["webhooks_failed"] == 1
+    session.expire_all()
+    call = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "webhook"))
+    assert (call.status, call.last_error) == ("failed", "not sent: WEBHOOK_URL is no longer set")
+    assert crm.received == []

@@ -147,3 +147,26 @@ def test_contact_details_are_masked_for_all_but_the_case_owner(client, session, 
     client.post("/auth/logout", data={"csrf_token": csrf_token(masked)})
     login(client, owner.email, PASSWORD)
     assert email in client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+def test_erase_removes_the_webhook_calls_about_the_customer_and_only_theirs(
+    runner, session, detractor_case
+):
+    case = detractor_case()
+    event_id = session.scalar(sa.select(CaseEvent.id).where(CaseEvent.case_id == case.id))
+    keys = {
+        f"response:{case.response_id}@1": True,  # response.received to an endpoint
+        f"case_event:{event_id}": True,  # the environment's endpoint
+        f"case_event:{event_id}@2": True,
+        f"case_event:{event_id}0@1": False,  # another customer's event, same digits first
+        f"response:{case.response_id}7@1": False,
+    }
+    for key in keys:
+        enqueue_email(session, kind="webhook", subject_key=key, recipient="https://crm.example",
+                      subject="s", body_text="{}", body_html="", now=utcnow())  # fmt: skip
+    external_id = case.response.customer.external_id
+    session.commit()
+    assert runner.invoke(args=["customer", "erase", external_id]).exit_code == 0
+    left = set(session.scalars(sa.select(OutboxMessage.subject_key)))
+    assert {key for key, about_them in keys.items() if not about_them} <= left
+    assert not {key for key, about_them in keys.items() if about_them} & left

@@ -114,7 +114,7 @@ def test_a_limit_must_allow_one_failure():
 
 
 def test_the_address_make_run_prints_leads_to_sign_in_then_to_the_inbox(client, session):
-    user = UserFactory()
+    user = UserFactory(role="admin", department=None)  # the bank is set up: it has an admin
     session.commit()
     signed_out = client.get("/", follow_redirects=True)
     assert signed_out.request.path == "/auth/login"

@@ -30,10 +30,12 @@ def live_server(app: Flask) -> Iterator[str]:
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    configured = app.config["BASE_URL"]
     app.config["BASE_URL"] = f"http://127.0.0.1:{port}"
     yield app.config["BASE_URL"]
     server.shutdown()
     thread.join(timeout=5)
+    app.config["BASE_URL"] = configured  # the app outlives this test
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,8 @@
-"""API keys of the bank's systems: the secret is shown once and stored only as a hash."""
+"""API keys of the bank's systems: the secret is shown once and stored only as a hash.
+
+Operators create and revoke keys on the command line; admins in the console, where each is on
+the audit log (`issue_api_key`, `withdraw_api_key`) by name and scopes, never by secret.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,10 @@ from sqlalchemy.orm import Session
 
 from app.models import ApiKey
 from app.services.accounts.users import AccountError
+from app.services.database.paging import Page, page_of
 from app.services.database.remembered import Remembered
 from app.services.database.statements import connection_of
+from app.services.governance.edits import record_action
 
 KEY_PREFIX = "tl_"
 USE_RESOLUTION = timedelta(minutes=1)
@@ -24,12 +30,16 @@ SCOPES = ("events:write", "metrics:read", "cases:read", "cases:write")
 DEFAULT_SCOPES = ("events:write", "metrics:read")
 
 
+class KeyNameTaken(AccountError):
+    """Another key has the name: names tell keys apart, on the list and on the audit log."""
+
+
 def create_api_key(
     session: Session, name: str, scopes: tuple[str, ...] = DEFAULT_SCOPES
 ) -> tuple[ApiKey, str]:
     """A new key and its secret, which is returned this once and never stored."""
     if session.scalar(sa.select(ApiKey.id).where(ApiKey.name == name)) is not None:
-        raise AccountError(f"an API key named {name!r} exists already")
+        raise KeyNameTaken(f"an API key named {name!r} exists already")
     unknown = set(scopes) - set(SCOPES)
     if unknown or not scopes:
         raise AccountError(f"scopes must be some of {', '.join(SCOPES)}")
@@ -48,14 +58,43 @@ def revoke_api_key(session: Session, name: str, *, now: datetime) -> ApiKey:
     key = session.scalar(sa.select(ApiKey).where(ApiKey.name == name))
     if key is None:
         raise AccountError(f"no API key named {name!r}")
+    _revoke(key, now)
+    return key
+
+
+def _revoke(key: ApiKey, now: datetime) -> None:
     key.revoked_at = key.revoked_at or now
     LIVE_KEYS.forget()
-    return key
+
+
+def issue_api_key(
+    session: Session, name: str, scopes: tuple[str, ...], *, actor: str
+) -> tuple[ApiKey, str]:
+    """An admin's new key and its secret; the audit log gets its name and scopes only."""
+    key, secret = create_api_key(session, name, scopes)
+    record_action(session, actor=actor, action="api_key.create", subject=f"api_key:{key.id}",
+                  name=key.name, scopes=key.scopes)  # fmt: skip
+    return key, secret
+
+
+def withdraw_api_key(session: Session, key: ApiKey, *, actor: str, now: datetime) -> None:
+    """An admin revokes a key (see revoke_api_key), on the audit log; a revoked key stays so."""
+    if key.revoked_at is None:
+        _revoke(key, now)
+        session.flush()
+        record_action(session, actor=actor, action="api_key.revoke", subject=f"api_key:{key.id}",
+                      name=key.name)  # fmt: skip
 
 
 def list_api_keys(session: Session) -> list[ApiKey]:
     """Every key, by name, revoked ones included."""
     return list(session.scalars(sa.select(ApiKey).order_by(ApiKey.name)))
+
+
+def key_page(session: Session, number: int) -> Page[ApiKey]:
+    """One page of keys: the working ones first, each group by name."""
+    query = sa.select(ApiKey).order_by(ApiKey.revoked_at.is_not(None), ApiKey.name)
+    return page_of(session, query, number)
 
 
 class LiveKey(NamedTuple):

@@ -6,6 +6,9 @@ in the same transaction. The link carries 256 random bits and the reset table ke
 SHA-256 (like survey links and API keys); the e-mail in the outbox holds it in clear (see
 SECURITY.md). A link works once, for a limited time, and only while it is the account's newest
 and the password has not changed since.
+
+An admin's invitation is the same kind of link (purpose "invite"), living longer: the invited
+account has no password until its owner chooses one with it.
 """
 
 from __future__ import annotations
@@ -16,26 +19,30 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.models import PasswordReset, User
 from app.services.accounts import signin, throttle
-from app.services.accounts.users import end_reset_links, set_password
+from app.services.accounts.users import AccountError, end_reset_links, has_password, set_password
 from app.services.distribution.letters import write_letter
 from app.services.distribution.outbox import enqueue_email
 from app.services.governance import audit
+from app.services.governance.edits import record_action
 from surveys.tokens import token_digest
 
 KIND = "password_reset"
+INVITE = "staff_invite"
 
 
 @dataclass(frozen=True)
 class ResetPolicy:
     lifetime: timedelta
+    invite_lifetime: timedelta
     per_email: throttle.Limit
     per_ip: throttle.Limit
     base_url: str
@@ -45,6 +52,7 @@ class ResetPolicy:
         window = timedelta(minutes=settings["PASSWORD_RESET_WINDOW_MINUTES"])
         return cls(
             lifetime=timedelta(minutes=settings["PASSWORD_RESET_MINUTES"]),
+            invite_lifetime=timedelta(hours=settings["PASSWORD_RESET_INVITE_HOURS"]),
             per_email=throttle.Limit(settings["PASSWORD_RESET_MAX_PER_EMAIL"], window, window),
             per_ip=throttle.Limit(settings["PASSWORD_RESET_MAX_PER_IP"], window, window),
             base_url=settings["BASE_URL"],
@@ -81,29 +89,65 @@ def taking_at_least(seconds: float) -> Iterator[None]:
 
 def _send_link(session: Session, user: User, policy: ResetPolicy, now: datetime) -> None:
     """A new link, which replaces any the account still has open."""
-    end_reset_links(session, user.id, now=now)
-    token = secrets.token_urlsafe(32)
-    reset = PasswordReset(
-        user_id=user.id, token_hash=token_digest(token), expires_at=now + policy.lifetime
-    )
-    session.add(reset)
-    session.flush()
-    context = {
-        "link": f"{policy.base_url}/auth/reset/{token}",
-        "minutes": int(policy.lifetime.total_seconds() // 60),
-    }
+    reset_id, link = _new_link(session, user, "reset", policy.lifetime, policy.base_url, now)
+    context = {"link": link, "minutes": int(policy.lifetime.total_seconds() // 60)}
     letter = write_letter(
         user.locale, "password_reset", lambda: gettext("Reset your Touchloop password"), **context
     )
     enqueue_email(
         session,
         kind=KIND,
-        subject_key=f"{KIND}:{reset.id}",
+        subject_key=f"{KIND}:{reset_id}",
         recipient=user.email,
         now=now,
         **letter._asdict(),
     )
     audit.record(session, "anonymous", "password.reset_requested", f"user:{user.id}", at=now)
+
+
+def send_invite(
+    session: Session, user: User, *, actor: str, policy: ResetPolicy, now: datetime
+) -> None:
+    """Queue, in the user's language, a link to choose a first password; a link sent before
+    stops working. Only for an active user who has no password yet."""
+    if not user.active or has_password(user):
+        raise AccountError(_l("Only an active user who has not chosen a password is invited."))
+    lifetime = policy.invite_lifetime
+    reset_id, link = _new_link(session, user, "invite", lifetime, policy.base_url, now)
+    letter = write_letter(
+        user.locale,
+        INVITE,
+        lambda: gettext("Welcome to Touchloop: choose your password"),
+        name=user.name,
+        email=user.email,
+        link=link,
+        hours=int(lifetime.total_seconds() // 3600),
+        sign_in=f"{policy.base_url}/auth/login",
+    )
+    enqueue_email(
+        session,
+        kind=INVITE,
+        subject_key=f"{INVITE}:{reset_id}",
+        recipient=user.email,
+        now=now,
+        **letter._asdict(),
+    )
+    record_action(session, actor=actor, action="user.invite", subject=f"user:{user.id}",
+                  expires_at=now + lifetime)  # fmt: skip
+
+
+def _new_link(
+    session: Session, user: User, purpose: str, lifetime: timedelta, base_url: str, now: datetime
+) -> tuple[int, str]:
+    """A new link's id and address; it replaces any the account still has open."""
+    end_reset_links(session, user.id, now=now)
+    token = secrets.token_urlsafe(32)
+    reset = PasswordReset(
+        user_id=user.id, token_hash=token_digest(token), purpose=purpose, expires_at=now + lifetime
+    )
+    session.add(reset)
+    session.flush()
+    return reset.id, f"{base_url}/auth/reset/{token}"
 
 
 def _usable(token: str, now: datetime) -> sa.ColumnElement[bool]:
@@ -116,9 +160,18 @@ def _usable(token: str, now: datetime) -> sa.ColumnElement[bool]:
     )
 
 
-def link_works(session: Session, token: str, *, now: datetime) -> bool:
-    """Whether a link may still set a password (unknown, used, replaced, expired: all False)."""
-    return session.scalar(sa.select(PasswordReset.id).where(_usable(token, now))) is not None
+class OpenLink(NamedTuple):
+    """What the page of a working link needs: why it was sent, and its reader's language."""
+
+    purpose: str
+    locale: str
+
+
+def open_link(session: Session, token: str, *, now: datetime) -> OpenLink | None:
+    """A link that may still set a password; None if unknown, used, replaced or expired."""
+    found = sa.select(PasswordReset.purpose, User.locale).join(User).where(_usable(token, now))
+    row = session.execute(found).first()
+    return None if row is None else OpenLink(*row)
 
 
 def complete_reset(session: Session, token: str, password: str, *, now: datetime) -> User | None:
@@ -128,18 +181,19 @@ def complete_reset(session: Session, token: str, password: str, *, now: datetime
     password. The account's sign-in lockout and reset count are cleared: its owner has just
     proved they hold its mailbox.
     """
-    user_id = session.scalar(
+    spent = session.execute(
         sa.update(PasswordReset)
         .where(_usable(token, now))
         .values(spent_at=now)
-        .returning(PasswordReset.user_id)
+        .returning(PasswordReset.user_id, PasswordReset.purpose)
         .execution_options(synchronize_session=False)
-    )
-    if user_id is None:
+    ).first()
+    if spent is None:
         return None
-    user = session.get_one(User, user_id)
+    user = session.get_one(User, spent.user_id)
     set_password(session, user, password, now=now)
     throttle.clear(session, signin.account_key(user.email))
     throttle.clear(session, throttle.key_for(KIND, user.email))
-    audit.record(session, f"user:{user.id}", "password.reset", f"user:{user.id}", at=now)
+    action = "user.invite_accepted" if spent.purpose == "invite" else "password.reset"
+    audit.record(session, f"user:{user.id}", action, f"user:{user.id}", at=now)
     return user

@@ -1,23 +1,49 @@
-"""Staff accounts: passwords kept only as hashes, sessions that end when the password changes."""
+"""Staff accounts: passwords kept only as hashes, sessions that end when the password changes.
+
+Admins invite users from the console: an invited account has no usable password (NO_PASSWORD)
+until its owner chooses one through the invitation link (password_reset.send_invite), so it
+cannot sign in before. Users are deactivated, never deleted: the audit log keeps its actors.
+"""
 
 from __future__ import annotations
 
 import functools
 import hmac
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models import Department, PasswordReset, Role, User
 from app.models.org import new_session_stamp
+from app.services.database.paging import Page, page_of
+from app.services.governance.edits import apply_edit
 
 MIN_PASSWORD_LENGTH = 10
+# An invited account's hash until its owner chooses a password: no password matches it.
+NO_PASSWORD = ""
+LOCALES = ("en", "zh_CN")  # as User.locale stores them
+EDITABLE = frozenset({"name", "role", "department_id", "heads_department", "locale", "timezone"})
+STATUSES = {
+    "active": sa.and_(User.active, User.password_hash != NO_PASSWORD),
+    "invited": sa.and_(User.active, User.password_hash == NO_PASSWORD),
+    "deactivated": sa.not_(User.active),
+}
 
 
 class AccountError(ValueError):
     """A request to create an account or key that cannot be honoured, with the reason."""
+
+
+class UserRefused(AccountError):
+    """An admin's change to a user that cannot be made, naming the form field it concerns."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def create_user(
@@ -99,7 +125,7 @@ def user_for_session(session: Session, session_id: str) -> User | None:
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with these credentials, or None without saying which part was wrong."""
     user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active:
+    if user is None or not user.active or not has_password(user):
         spend_hash_time(password)  # same work either way: no account probing
         return None
     return user if check_password_hash(user.password_hash, password) else None
@@ -113,3 +139,105 @@ def spend_hash_time(password: str) -> None:
 @functools.cache
 def _dummy_hash() -> str:
     return generate_password_hash("timing-equaliser")
+
+
+def has_password(user: User) -> bool:
+    """Whether the user has chosen a password (an invited user has not, yet)."""
+    return user.password_hash != NO_PASSWORD
+
+
+def status_of(user: User) -> str:
+    """ "active", "invited" (no password chosen yet) or "deactivated"."""
+    if not user.active:
+        return "deactivated"
+    return "active" if has_password(user) else "invited"
+
+
+def user_page(
+    session: Session, *, text: str = "", role: str = "", status: str = "", number: int = 1
+) -> Page[User]:
+    """One page of users by name, found by a piece of their e-mail or name, role and status;
+    an unknown role or status filters nothing."""
+    query = sa.select(User).options(selectinload(User.department)).order_by(User.name, User.email)
+    if needle := text.strip().lower():
+        query = query.where(
+            sa.or_(
+                User.email.contains(needle, autoescape=True),
+                sa.func.lower(User.name, type_=sa.String).contains(needle, autoescape=True),
+            )
+        )
+    if role in set(Role):
+        query = query.where(User.role == role)
+    if status in STATUSES:
+        query = query.where(STATUSES[status])
+    return page_of(session, query, number)
+
+
+def assignable_departments(session: Session, keep: int | None = None) -> list[Department]:
+    """The active departments, and the one a user is in already (`keep`) even if retired."""
+    wanted = Department.active if keep is None else sa.or_(Department.active, Department.id == keep)
+    return list(session.scalars(sa.select(Department).where(wanted).order_by(Department.name)))
+
+
+def add_user(session: Session, email: str, values: dict[str, Any], *, actor: str) -> User:
+    """A new user without a password, on the audit log; the invitation gives them one."""
+    email = email.strip().lower()
+    if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise UserRefused("email", _l("A user with this e-mail exists already."))
+    _check(session, values, None, actor=actor)
+    user = User(password_hash=NO_PASSWORD)
+    session.add(user)
+    apply_edit(session, user, {"email": email, **values}, EDITABLE | {"email"}, actor=actor,
+               action="user.create", subject=lambda: _subject(user))  # fmt: skip
+    return user
+
+
+def update_user(session: Session, user: User, values: dict[str, Any], *, actor: str) -> None:
+    """Apply an admin's edit, on the audit log. A new role or department ends the user's
+    sessions (User.session_key), so their next request already has the new rights."""
+    _check(session, values, user, actor=actor)
+    apply_edit(session, user, values, EDITABLE, actor=actor, action="user.update",
+               subject=_subject(user))  # fmt: skip
+
+
+def deactivate_user(session: Session, user: User, *, actor: str, now: datetime) -> None:
+    """Stop a user from signing in: their sessions end and their open links stop working,
+    and stay so if they are reactivated. Never the acting admin: that could lock the bank out."""
+    if actor == _subject(user):
+        raise UserRefused("active", _l("You cannot deactivate yourself: ask another admin."))
+    apply_edit(session, user, {"active": False}, {"active"}, actor=actor, action="user.update",
+               subject=_subject(user))  # fmt: skip
+    end_sessions(user)
+    end_reset_links(session, user.id, now=now)
+
+
+def reactivate_user(session: Session, user: User, *, actor: str) -> None:
+    """Let a deactivated user sign in again, with the password they had (or a new invitation)."""
+    apply_edit(session, user, {"active": True}, {"active"}, actor=actor, action="user.update",
+               subject=_subject(user))  # fmt: skip
+
+
+def _subject(user: User) -> str:
+    return f"user:{user.id}"
+
+
+def _check(session: Session, values: dict[str, Any], user: User | None, *, actor: str) -> None:
+    """Refuse what the rows must never hold, whoever calls: a staff member without a
+    department, a head who is not staff of one, a retired department, an admin's own demotion."""
+    merged = {name: getattr(user, name, None) for name in EDITABLE} | values
+    if merged["role"] not in set(Role):
+        raise UserRefused("role", _l("Choose a role."))
+    if merged["locale"] not in LOCALES:
+        raise UserRefused("locale", _l("Choose a language."))
+    department_id = merged["department_id"]
+    kept = user is not None and department_id == user.department_id
+    if department_id is not None and not kept:
+        department = session.get(Department, department_id)
+        if department is None or not department.active:
+            raise UserRefused("department_id", _l("Choose an active department."))
+    if merged["role"] == Role.STAFF and department_id is None:
+        raise UserRefused("department_id", _l("Staff need a department."))
+    if merged["heads_department"] and (merged["role"] != Role.STAFF or department_id is None):
+        raise UserRefused("heads_department", _l("Only a staff member of a department heads it."))
+    if user is not None and actor == _subject(user) and merged["role"] != user.role:
+        raise UserRefused("role", _l("You cannot change your own role: ask another admin."))

@@ -1,18 +1,20 @@
-"""Telling people about cases, driven by the case timeline.
+"""Telling people and the bank's systems about cases and responses, driven by append-only rows.
 
 A publishing job reads new timeline entries past a cursor and queues, once each (the outbox's
 unique key), the e-mails the department asked for (a new case at once, or a daily digest),
-an e-mail to the assignee, and the webhook call to the bank's CRM. Notifications never sit in
-the request that changed the case, and a crash between two runs repeats nothing.
+an e-mail to the assignee, and a webhook call to each endpoint subscribed to the entry's event.
+Another reads new responses past a cursor of its own and queues a `response.received` call to
+each endpoint subscribed to it; while none is, it just moves on (an endpoint hears of the
+responses that come after it subscribed). Notifications never sit in the request that changed
+the case or recorded the response, and a crash between two runs repeats nothing.
 
-The cursor only moves past entries older than a settling time: ids are handed out when a
-transaction writes, not when it commits, so a slow transaction's entry can appear below ids
+A cursor only moves past rows older than a settling time: ids are handed out when a
+transaction writes, not when it commits, so a slow transaction's row can appear below ids
 already seen. Waiting a little keeps the cursor from stepping over it.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,13 +24,24 @@ import sqlalchemy as sa
 from flask_babel import gettext
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Case, CaseEvent, CaseStatus, Department, OutboxCursor, Response, User
+from app.models import (
+    Case,
+    CaseEvent,
+    Customer,
+    Department,
+    OutboxCursor,
+    Response,
+    Touchpoint,
+    User,
+)
+from app.services.cases.webhook_endpoints import RESPONSE_RECEIVED, Target, queue_call, targets
 from app.services.database.upsert import dialect_insert
 from app.services.distribution.letters import write_letter
-from app.services.distribution.outbox import WEBHOOK, enqueue_once
+from app.services.distribution.outbox import enqueue_once
 
 CURSOR = "case_events"
-HOOKED = {"opened", CaseStatus.CLOSED, CaseStatus.REOPENED, CaseStatus.CANCELLED}
+RESPONSES_CURSOR = "responses"
+SETTLE = timedelta(seconds=10)
 
 
 @dataclass(frozen=True)
@@ -42,11 +55,11 @@ def publish_case_events(
     *,
     now: datetime,
     channels: Channels,
-    settle: timedelta = timedelta(seconds=10),
+    settle: timedelta = SETTLE,
     batch: int = 500,
 ) -> Counter[str]:
     """Queue what the settled new timeline entries call for; what was queued, by kind."""
-    start = _cursor_position(session)
+    start = _cursor_position(session, CURSOR)
     events = session.scalars(
         sa.select(CaseEvent)
         .where(CaseEvent.id > start, CaseEvent.at <= now - settle)
@@ -65,6 +78,7 @@ def publish_case_events(
     ).all()
     queued: Counter[str] = Counter()
     teams: dict[int, list[tuple[str, str]]] = {}
+    hooks = targets(session, channels.webhook_url) if events else []
     for event in events:
         case = event.case
         if event.kind in ("opened", "reassigned"):
@@ -80,29 +94,92 @@ def publish_case_events(
                 queued["case_assigned"] += _email(
                     session, case, event, "case_assigned", person, now, channels
                 )
-        moment = "opened" if event.kind == "opened" else event.to_status
-        if channels.webhook_url and moment in HOOKED:
-            queued["webhook"] += _webhook(session, case, event, str(moment), now, channels)
+        moment = f"case.{'opened' if event.kind == 'opened' else event.to_status}"
+        subscribed = [hook for hook in hooks if moment in hook.events]
+        if subscribed:
+            queued["webhook"] += _webhooks(session, case, event, moment, now, subscribed)
     if events:
-        session.execute(
-            sa.update(OutboxCursor)
-            .where(OutboxCursor.name == CURSOR, OutboxCursor.position == start)
-            .values(position=events[-1].id)
-        )
+        _move_cursor(session, CURSOR, start, events[-1].id)
     return queued
 
 
-def _cursor_position(session: Session) -> int:
+def publish_responses(
+    session: Session, *, now: datetime, settle: timedelta = SETTLE, batch: int = 500
+) -> int:
+    """Queue a `response.received` call per settled new response and subscribed endpoint.
+
+    Reads the response table past its cursor by primary key, so recording a response (the
+    survey's hot path) does no extra work. The call carries no contact details nor words:
+    the customer's external id, not their e-mail, name or comment.
+    """
+    start = _cursor_position(session, RESPONSES_CURSOR)
+    settled = sa.and_(Response.id > start, Response.submitted_at <= now - settle)
+    hooks = [hook for hook in targets(session, None) if RESPONSE_RECEIVED in hook.events]
+    if not hooks:
+        last = session.scalar(sa.select(sa.func.max(Response.id)).where(settled))
+        if last is not None:
+            _move_cursor(session, RESPONSES_CURSOR, start, last)
+        return 0
+    rows = session.execute(
+        sa.select(Response, Touchpoint.code, Customer.external_id)
+        .join(Touchpoint, Touchpoint.id == Response.touchpoint_id)
+        .outerjoin(Customer, Customer.id == Response.customer_id)
+        .where(settled)
+        .order_by(Response.id)
+        .limit(batch)
+    ).all()
+    payloads = [_response_payload(*row) for row in rows]
+    queued = sum(queue_call(session, hook, p, now=now) for p in payloads for hook in hooks)
+    if rows:
+        _move_cursor(session, RESPONSES_CURSOR, start, rows[-1][0].id)
+    return queued
+
+
+def _response_payload(
+    response: Response, touchpoint: str, customer_external_id: str | None
+) -> dict[str, object]:
+    return {
+        "event": RESPONSE_RECEIVED,
+        "event_id": f"response:{response.id}",
+        "at": response.submitted_at.isoformat(),
+        "response": {
+            "id": response.id,
+            "survey": response.survey_code,
+            "survey_version": response.survey_version,
+            "touchpoint": touchpoint,
+            "submitted_at": response.submitted_at.isoformat(),
+            "language": response.language,
+            "scores": {
+                "nps": response.nps,
+                "nps_category": response.nps_category,
+                "csat": response.csat,
+                "csat_satisfied": response.csat_satisfied,
+                "ces": response.ces,
+                "ces_scale": response.ces_scale,
+            },
+            "customer_external_id": customer_external_id,
+        },
+    }
+
+
+def _cursor_position(session: Session, name: str) -> int:
     """Where the cursor stands, its row made on first use. Two workers starting on a new
     database both make it: the second insert waits for the first and is skipped, not failed."""
     session.execute(
         dialect_insert(session, OutboxCursor)
-        .values(name=CURSOR, position=0)
+        .values(name=name, position=0)
         .on_conflict_do_nothing(index_elements=["name"])
     )
-    return session.scalars(
-        sa.select(OutboxCursor.position).where(OutboxCursor.name == CURSOR)
-    ).one()
+    return session.scalars(sa.select(OutboxCursor.position).where(OutboxCursor.name == name)).one()
+
+
+def _move_cursor(session: Session, name: str, start: int, position: int) -> None:
+    """Past `position`, unless another publisher moved it from `start` first."""
+    session.execute(
+        sa.update(OutboxCursor)
+        .where(OutboxCursor.name == name, OutboxCursor.position == start)
+        .values(position=position)
+    )
 
 
 def send_digests(session: Session, *, now: datetime, channels: Channels) -> int:
@@ -205,12 +282,17 @@ def _email(
     )
 
 
-def _webhook(
-    session: Session, case: Case, event: CaseEvent, moment: str, now: datetime, channels: Channels
-) -> bool:
-    assert channels.webhook_url is not None
+def _webhooks(
+    session: Session,
+    case: Case,
+    event: CaseEvent,
+    moment: str,
+    now: datetime,
+    subscribed: list[Target],
+) -> int:
+    """Queue the entry's call to each subscribed target; how many were queued."""
     payload = {
-        "event": f"case.{moment}",
+        "event": moment,
         "event_id": f"case_event:{event.id}",
         "at": event.at.isoformat(),
         "case": {
@@ -225,13 +307,4 @@ def _webhook(
             else None,
         },
     }
-    return enqueue_once(
-        session,
-        kind=WEBHOOK,
-        subject_key=f"case_event:{event.id}",
-        recipient=channels.webhook_url,
-        subject=f"case.{moment}",
-        body_text=json.dumps(payload),
-        body_html="",
-        next_attempt_at=now,
-    )
+    return sum(queue_call(session, hook, payload, now=now) for hook in subscribed)

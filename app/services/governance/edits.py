@@ -9,19 +9,28 @@ after. Secrets are logged as changed, never by value.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Set
 from datetime import date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry
 from app.services.governance import audit
 
+# What bank systems, exports and links use to name a touchpoint or a department.
+CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+CODE_RULE = _l("Use 2-40 lower-case letters, digits or _, starting with a letter.")
 # Logged as "changed" without their values: credentials, and images too large to be useful.
 UNLOGGED = frozenset({"secret", "previous_secret", "password_hash", "key_hash", "logo"})
 CHANGED = "(changed)"
+
+
+class SettingRefused(ValueError):
+    """A settings change the admin must correct first; its message says how, for the form."""
 
 
 def apply_edit(

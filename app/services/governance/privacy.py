@@ -131,10 +131,21 @@ def _messages_about(session: Session, customer: Customer) -> sa.ColumnElement[bo
         )
     ).all()
     event_ids = session.scalars(sa.select(CaseEvent.id).where(CaseEvent.case_id.in_(case_ids)))
+    response_ids = session.scalars(
+        sa.select(Response.id).where(Response.customer_id == customer.id)
+    )
     about = [OutboxMessage.subject_key.like(f"case:{case_id}:%") for case_id in case_ids]
-    about += [OutboxMessage.subject_key.like(f"case_event:{event_id}%") for event_id in event_ids]
+    about += [_webhook_call(f"case_event:{event_id}") for event_id in event_ids]
+    about += [_webhook_call(f"response:{response_id}") for response_id in response_ids]
     to_them = sa.func.lower(OutboxMessage.recipient) == (customer.email or "").lower()
     return sa.or_(to_them, *about) if customer.email else sa.or_(sa.false(), *about)
+
+
+def _webhook_call(event: str) -> sa.ColumnElement[bool]:
+    """The calls of one event: the environment's endpoint (`event`) and each other
+    (`event@<endpoint id>`); not those of event 12 when erasing event 1."""
+    key = OutboxMessage.subject_key
+    return sa.or_(key == event, key.like(f"{event}@%"))
 
 
 def erase_customer(session: Session, external_id: str, *, now: datetime) -> dict[str, int]:

@@ -1,0 +1,1 @@
+"""What people changed, and when: the audit log, filtered, and each object's history."""

@@ -1,0 +1,1 @@
+"""The bank's profile: its name, logo, colour, time zone and languages."""

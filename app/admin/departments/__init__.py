@@ -1,0 +1,1 @@
+"""Departments as admins keep them: names, head, notifications, and retiring one."""

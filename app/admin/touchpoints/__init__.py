@@ -1,0 +1,1 @@
+"""Touchpoints as admins keep them: the moments a bank system reports and a survey follows."""

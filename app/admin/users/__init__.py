@@ -1,0 +1,1 @@
+"""Staff accounts as admins keep them: invite, role, department, language, deactivation."""

@@ -1,0 +1,1 @@
+"""Webhook endpoints: where the bank's systems hear of cases and responses, and their answers."""
