@@ -24,14 +24,14 @@ from app.models import RoutingRule, Touchpoint, utcnow
 from app.models.customer import SEGMENTS
 from app.services.cases.rule_settings import (
     RuleRefused,
-    all_rules,
     rule_options,
+    rule_page,
     save_rule,
     try_rules,
 )
 from app.services.cases.rule_trial import try_on_history
 from app.services.distribution.touchpoints import (
-    recent_invitations,
+    invitation_page,
     touchpoints,
 )
 
@@ -42,6 +42,7 @@ bp = admin_console(Blueprint("admin", __name__, url_prefix="/admin"))
 def rule_list() -> Any:
     """The rules in the order they are tried, and a box to try them on a made-up answer."""
     args = request.args
+    search = args.get("q", "").strip()[:60]
     trial = None
     touchpoint = db.session.scalar(sa.select(Touchpoint).where(Touchpoint.code == args.get("tp")))
     metric, score = args.get("metric", "nps"), args.get("score", type=int)
@@ -55,7 +56,8 @@ def rule_list() -> Any:
         )
     return render_template(
         "admin/rules.html",
-        rules=all_rules(db.session),
+        page=rule_page(db.session, search, args.get("page", 1, type=int)),
+        search=search,
         touchpoints=touchpoints(db.session),
         segments=SEGMENTS,
         tried=touchpoint is not None and score is not None,
@@ -115,5 +117,5 @@ def _save_rule(form: RoutingRuleForm, rule: RoutingRule) -> Any:
 @bp.get("/invitations")
 def invitation_list() -> Any:
     status = request.args.get("status") or None
-    invitations = recent_invitations(db.session, status)
-    return render_template("admin/invitations.html", invitations=invitations, status=status)
+    page = invitation_page(db.session, status, request.args.get("page", 1, type=int))
+    return render_template("admin/invitations.html", page=page, status=status)

@@ -26,6 +26,7 @@ from app.extensions import db
 from app.models import utcnow
 from app.services.accounts import throttle
 from app.services.accounts.users import AccountError
+from app.services.governance.bank_profile import LogoRefused
 from app.services.governance.first_run import (
     FirstAdmin,
     SetupRefused,
@@ -73,7 +74,13 @@ def start() -> Any:
         form.code.errors = [*form.code.errors, str(refused)]
         return render_template("setup/start.html", form=form), 422
     try:
-        admin, _surveys = set_up_bank(db.session, form.profile(), _first_admin(form), actor="setup")
+        profile = form.profile() | form.logo_change()
+    except LogoRefused as refused:
+        db.session.rollback()  # the code stays unspent: nothing was stored
+        form.logo.errors = [str(refused)]
+        return render_template("setup/start.html", form=form), 422
+    try:
+        admin, _surveys = set_up_bank(db.session, profile, _first_admin(form), actor="setup")
     except AccountError as refused:
         db.session.rollback()  # the code stays unspent: nothing was stored
         form.admin_email.errors = [*form.admin_email.errors, str(refused)]

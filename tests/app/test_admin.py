@@ -191,3 +191,17 @@ def test_a_failed_message_is_visible_and_can_be_sent_again_once(client, session,
     assert "Only a failed message can be sent again." in again.get_data(as_text=True)
     session.expire_all()
     assert (failed.status, failed.attempts) == ("pending", 0)
+
+
+def test_rules_and_invitations_are_listed_a_page_at_a_time_and_rules_searched(
+    client, session, admin
+):
+    for n in range(30):
+        session.add(RoutingRule(name=f"rule_{n:02d}", position=n))
+        InvitationFactory()
+    session.commit()
+    first = client.get("/admin/rules").get_data(as_text=True)
+    assert "rule_00" in first and "rule_29" not in first and "Page 1 of 2" in first
+    found = client.get("/admin/rules?q=rule_29").get_data(as_text=True)
+    assert "rule_29" in found and "rule_00" not in found
+    assert "Page 2 of 2" in client.get("/admin/invitations?page=2").get_data(as_text=True)

@@ -1,6 +1,7 @@
 """A bank goes live without a developer: the first visit (behind a code from the console) or
 `flask setup` creates the bank, its first admin and its surveys, and nothing else."""
 
+import io
 import logging
 import re
 from datetime import timedelta
@@ -134,3 +135,20 @@ def test_surveys_sync_loads_new_versions_once(runner, session):
     stored = session.scalar(sa.select(sa.func.count()).select_from(Survey))
     assert first.output.strip() == f"surveys: {stored} new version(s) stored" and stored >= 3
     assert again.output.strip() == "surveys: 0 new version(s) stored"
+
+
+def test_the_first_run_takes_the_banks_logo_and_refuses_a_file_that_is_not_one(
+    client, session, caplog
+):
+    with caplog.at_level(logging.WARNING, logger="app.setup.routes"):
+        page = client.get("/setup").get_data(as_text=True)
+    code = printed_code(caplog)
+    fake = {"logo": (io.BytesIO(b"MZ not an image"), "logo.png", "image/png")}
+    refused = client.post("/setup", data=setup_form(page, code) | fake)
+    assert refused.status_code == 422 and "not the image type" in refused.text
+    assert session.scalar(sa.select(User)) is None
+    logo = {
+        "logo": (io.BytesIO(b"<svg xmlns='http://www.w3.org/2000/svg'/>"), "l.svg", "image/svg+xml")
+    }
+    assert client.post("/setup", data=setup_form(page, code) | logo).status_code == 302
+    assert session.get(Bank, 1).logo.startswith("data:image/svg+xml;base64,")

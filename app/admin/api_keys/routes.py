@@ -24,8 +24,9 @@ def _labels() -> dict[str, Any]:
 
 @bp.get("")
 def key_list() -> Any:
-    page = key_page(db.session, request.args.get("page", 1, type=int))
-    return render_template("admin/api_keys/list.html", page=page)
+    search = request.args.get("q", "").strip()[:60]
+    page = key_page(db.session, request.args.get("page", 1, type=int), search)
+    return render_template("admin/api_keys/list.html", page=page, search=search)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp
 
 from app.models.settings import BANK_COLOUR, BANK_LANGUAGES, BANK_TIMEZONE
+from app.services.governance.bank_profile import logo_data_uri
 from app.web.forms import Form, checkboxes, known_time_zone
 
 LANGUAGE_CHOICES = [SelectChoice("zh-CN", "中文"), SelectChoice("en", "English")]
@@ -44,9 +45,20 @@ class BankFields(Form):
             "languages": list(self.languages.data),
         }
 
+    logo = FileField(_l("Logo (PNG, JPEG or SVG, up to 100 KB)"))
+
+    def logo_change(self) -> dict[str, str | None]:
+        """The logo's change: a new upload, or none; LogoRefused with what to fix."""
+        upload = self.logo.data
+        if upload is None or not upload.filename:
+            return {}
+        return {"logo": logo_data_uri(upload.read(), upload.mimetype)}
+
 
 class BankProfileForm(BankFields):
-    """The profile as admins change it later, with the logo."""
+    """The profile as admins change it later: the logo can also be removed."""
 
-    logo = FileField(_l("Logo (PNG, JPEG or SVG, up to 100 KB)"))
     remove_logo = BooleanField(_l("Remove the logo"))
+
+    def logo_change(self) -> dict[str, str | None]:
+        return {"logo": None} if self.remove_logo.data else super().logo_change()

@@ -14,7 +14,6 @@ from app.extensions import db
 from app.services.governance.bank_profile import (
     LogoRefused,
     bank_profile,
-    logo_data_uri,
     save_bank_profile,
 )
 
@@ -28,7 +27,7 @@ def profile() -> Any:
     if form.validate_on_submit():
         values = form.profile()
         try:
-            values |= _logo_change(form, bank.logo)
+            values |= form.logo_change()
         except LogoRefused as refused:
             form.logo.errors = [str(refused)]
         else:
@@ -39,13 +38,3 @@ def profile() -> Any:
     return render_template(
         "admin/bank/profile.html", form=form, bank=bank, **object_history("bank")
     )
-
-
-def _logo_change(form: BankProfileForm, current: str | None) -> dict[str, str | None]:
-    """The logo field's change: a new upload, a removal, or none."""
-    if form.remove_logo.data:
-        return {"logo": None}
-    upload = form.logo.data
-    if upload is None or not upload.filename:
-        return {}
-    return {"logo": logo_data_uri(upload.read(), upload.mimetype)}

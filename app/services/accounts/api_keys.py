@@ -91,9 +91,11 @@ def list_api_keys(session: Session) -> list[ApiKey]:
     return list(session.scalars(sa.select(ApiKey).order_by(ApiKey.name)))
 
 
-def key_page(session: Session, number: int) -> Page[ApiKey]:
-    """One page of keys: the working ones first, each group by name."""
+def key_page(session: Session, number: int, search: str = "") -> Page[ApiKey]:
+    """One page of keys whose name holds `search`: the working ones first, each by name."""
     query = sa.select(ApiKey).order_by(ApiKey.revoked_at.is_not(None), ApiKey.name)
+    if search:
+        query = query.where(ApiKey.name.ilike(f"%{search}%"))
     return page_of(session, query, number)
 
 

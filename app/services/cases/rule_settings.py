@@ -16,6 +16,7 @@ from app.models import (
     User,
 )
 from app.services.cases.case_routing import active_rules
+from app.services.database.paging import Page, page_of
 from app.services.governance.edits import apply_edit
 from surveys.sentiment import analyse
 from workflows.routing_rules import ResponseFacts, Rule, first_match
@@ -25,11 +26,12 @@ class RuleRefused(ValueError):
     """A rule the admin must change before it can be saved."""
 
 
-def all_rules(session: Session) -> list[RoutingRule]:
-    """Every stored rule in the order they are tried, inactive ones included."""
-    return list(
-        session.scalars(sa.select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id))
-    )
+def rule_page(session: Session, search: str, number: int) -> Page[RoutingRule]:
+    """Stored rules whose name holds `search`, in the order they are tried, inactive ones too."""
+    query = sa.select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id)
+    if search:
+        query = query.where(RoutingRule.name.ilike(f"%{search}%"))
+    return page_of(session, query, number)
 
 
 RULE_FIELDS = frozenset(

@@ -92,11 +92,10 @@ def choices(
     return departments, surveys
 
 
-def recent_invitations(
-    session: Session, status: str | None = None, limit: int = 100
-) -> list[Invitation]:
-    """The newest invitations, with why each was deferred, suppressed or expired."""
-    query = sa.select(Invitation).order_by(Invitation.id.desc()).limit(limit)
+def invitation_page(session: Session, status: str | None, number: int) -> Page[Invitation]:
+    """The newest invitations (of one status), with why each was deferred, suppressed or
+    expired."""
+    query = sa.select(Invitation).order_by(Invitation.id.desc())
     if status:
         query = query.where(Invitation.status == status)
-    return list(session.scalars(query))
+    return page_of(session, query, number)
