@@ -10,7 +10,7 @@ PIP := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
 RUNTIME := $(VENV)/.runtime-$(shell cat requirements.txt constraints.txt | cksum | cut -d' ' -f1)
 DEV := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install install-dev translations messages lint worker mutation
+.PHONY: run test install install-dev translations messages lint worker mutation vendor
 
 $(RUNTIME): requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,3 +57,20 @@ mutation: $(DEV)
 	rm -rf mutants
 	$(BIN)/mutmut run
 	@$(BIN)/python .ci/mutation_report.py
+
+# Front-end libraries come from the npm registry and are served by the app (no CDN). The files
+# are committed, so `make run` needs no npm; `make vendor` fetches these pinned versions again
+# (source-map comments dropped: the maps are not shipped).
+VENDOR_PACKAGES := bootstrap@5.3.8 chart.js@4.4.9 axe-core@4.14.1
+vendor:
+	rm -rf .vendor && mkdir .vendor
+	cd .vendor && npm pack --silent $(VENDOR_PACKAGES) > /dev/null
+	cd .vendor && for tarball in *.tgz; do mkdir "$${tarball%.tgz}" && tar xzf "$$tarball" -C "$${tarball%.tgz}"; done
+	install -D -m 644 .vendor/bootstrap-5.3.8/package/dist/css/bootstrap.min.css app/static/vendor/bootstrap/bootstrap.min.css
+	install -D -m 644 .vendor/bootstrap-5.3.8/package/LICENSE app/static/vendor/bootstrap/LICENSE
+	install -D -m 644 .vendor/chart.js-4.4.9/package/dist/chart.umd.js app/static/vendor/chartjs/chart.umd.min.js
+	install -D -m 644 .vendor/chart.js-4.4.9/package/LICENSE.md app/static/vendor/chartjs/LICENSE.md
+	install -D -m 644 .vendor/axe-core-4.14.1/package/axe.min.js tests/e2e/vendor/axe.min.js
+	install -D -m 644 .vendor/axe-core-4.14.1/package/LICENSE tests/e2e/vendor/LICENSE
+	sed -i '/sourceMappingURL=/d' app/static/vendor/bootstrap/bootstrap.min.css app/static/vendor/chartjs/chart.umd.min.js tests/e2e/vendor/axe.min.js
+	rm -rf .vendor

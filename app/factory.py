@@ -50,12 +50,17 @@ from app.setup.routes import bp as setup_bp
 from app.setup.routes import home
 from app.survey.routes import bp as survey_bp
 from app.web.availability import install_concurrency_gate, register_database_unavailable
+from app.web.brand import register_brand
 from app.web.forms import csrf_field
 from app.web.headers import register_security_headers
 from app.web.input_checks import refuse_unstorable_input
-from app.web.links import query_with
+from app.web.links import language_query, query_with
+from app.web.local_time import FILTERS as TIME_FILTERS
+from app.web.local_time import GLOBALS as TIME_GLOBALS
 from app.web.locale import current_language, local_name, localised, select_locale
+from app.web.reasons import reason_words
 from app.web.sessions import SessionCookies
+from app.web.words import HELPERS as WORD_HELPERS
 from app.worker.commands import worker_command, workflows_cli
 from app.worker.scheduler import WorkflowScheduler, configure
 
@@ -78,6 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
+    register_brand(app)
     refuse_unstorable_input(app)
     register_commands(app)
     install_concurrency_gate(app)
@@ -105,8 +111,12 @@ def register_extensions(app: Flask) -> None:
     app.add_template_global(current_language)
     app.add_template_global(csrf_field)
     app.add_template_global(query_with)
-    for name, helper in ACTIVITY_LABELS.items():  # the audit history shown on admin pages
+    app.add_template_global(language_query)
+    app.add_template_global(reason_words)
+    for name, helper in {**ACTIVITY_LABELS, **WORD_HELPERS, **TIME_GLOBALS}.items():
         app.add_template_global(helper, name)
+    for name, helper in TIME_FILTERS.items():
+        app.add_template_filter(helper, name)
     # Templates get the lazy proxy, not Flask-Login's eager processor: that one loaded the user
     # for every page, customers' included, and its session protection then marked the
     # anonymous session not fresh, so each survey submit re-signed and re-sent the cookie.

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.models import Answer, Case, Response
+from app.web.words import choices, word
 from surveys.schema import SurveyDefinition, Text
 from workflows.case_transitions import IllegalTransition
 
-STATUS_LABELS = {
-    "new": _l("new"),
-    "acknowledged": _l("acknowledged"),
-    "in_progress": _l("in progress"),
-    "resolved": _l("resolved"),
-    "closed": _l("closed"),
-    "reopened": _l("reopened"),
-    "cancelled": _l("cancelled"),
-}
-
 
 def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
+    return word("case_status", status)
 
 
 def refusal(error: Exception) -> str:
@@ -38,7 +29,7 @@ def refusal(error: Exception) -> str:
 
 
 def status_choices() -> list[tuple[str, str]]:
-    return [(status, str(label)) for status, label in STATUS_LABELS.items()]
+    return choices("case_status")
 
 
 def score_of(response: Response) -> str:
@@ -70,6 +61,36 @@ def clock(case: Case, now: datetime) -> str:
     if case.waiting_since is None:
         return time_left(case.due_resolve_at, now)
     return _("paused, %(left)s", left=time_left(case.due_resolve_at, case.waiting_since))
+
+
+class SlaState(NamedTuple):
+    """A deadline as a badge shows it: its tone (overdue, soon, ok, paused, met, missed, none)
+    and its words."""
+
+    tone: str
+    text: str
+
+
+DUE_SOON = timedelta(hours=4)  # what is left when a deadline turns amber
+DONE_STATUSES = frozenset({"resolved", "closed", "cancelled"})
+
+
+def sla_state(case: Case, now: datetime) -> SlaState:
+    """Where a case stands against its resolution deadline, the way the SLA is reported
+    (met when first resolved by the deadline, the time waiting on the customer excluded)."""
+    if case.status in DONE_STATUSES:
+        if case.first_resolved_at is None or case.due_resolve_at is None:
+            return SlaState("none", "–")
+        if case.first_resolved_at <= case.due_resolve_at:
+            return SlaState("met", _("resolved in time"))
+        return SlaState("missed", _("resolved late"))
+    if case.waiting_since is not None:
+        return SlaState("paused", clock(case, now))
+    if case.due_resolve_at is None:
+        return SlaState("none", "–")
+    left = case.due_resolve_at - now
+    tone = "overdue" if left < timedelta() else "soon" if left < DUE_SOON else "ok"
+    return SlaState(tone, time_left(case.due_resolve_at, now))
 
 
 def mask(text: str | None) -> str:
@@ -107,6 +128,7 @@ HELPERS = {
     "score_of": score_of,
     "time_left": time_left,
     "clock": clock,
+    "sla_state": sla_state,
     "mask": mask,
     "mask_email": mask_email,
 }

@@ -9,25 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from app.models import CONTACT_CHANNELS, ROOT_CAUSES
 from app.web.forms import Form
-
-ROOT_CAUSE_LABELS = {
-    "waiting_time": _l("Waiting time"),
-    "staff_behaviour": _l("Staff behaviour"),
-    "fees_and_rates": _l("Fees and rates"),
-    "process_or_documents": _l("Process or documents"),
-    "system_error": _l("System error"),
-    "product_design": _l("Product design"),
-    "miscommunication": _l("Miscommunication"),
-    "customer_misunderstanding": _l("Customer misunderstanding"),
-    "other": _l("Other"),
-}
-CHANNEL_LABELS = {
-    "phone": _l("Phone"),
-    "email": _l("E-mail"),
-    "branch": _l("In the branch"),
-    "sms": _l("SMS"),
-    "video": _l("Video call"),
-}
+from app.web.words import CHANNEL, ROOT_CAUSE
 
 
 class CaseActionForm(Form):
@@ -47,14 +29,14 @@ class StatusForm(CaseActionForm):
 
 class ContactForm(CaseActionForm):
     channel = SelectField(
-        _l("Channel"), choices=[SelectChoice(c, CHANNEL_LABELS[c]) for c in CONTACT_CHANNELS]
+        _l("Channel"), choices=[SelectChoice(c, CHANNEL[c]) for c in CONTACT_CHANNELS]
     )
     note = TextAreaField(_l("What was said"), validators=[Optional(), Length(max=5000)])
 
 
 class ResolveForm(CaseActionForm):
     root_cause = SelectField(
-        _l("Root cause"), choices=[SelectChoice(c, ROOT_CAUSE_LABELS[c]) for c in ROOT_CAUSES]
+        _l("Root cause"), choices=[SelectChoice(c, ROOT_CAUSE[c]) for c in ROOT_CAUSES]
     )
     summary = TextAreaField(
         _l("Resolution summary"), validators=[InputRequired(), Length(max=5000)]

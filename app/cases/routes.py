@@ -22,8 +22,6 @@ from wtforms.fields.choices import SelectChoice
 
 from app.cases.display import HELPERS, refusal
 from app.cases.forms import (
-    CHANNEL_LABELS,
-    ROOT_CAUSE_LABELS,
     ContactForm,
     NoteForm,
     ReassignForm,
@@ -56,6 +54,7 @@ from app.services.cases.lifecycle import (
 from app.services.feedback.survey_versions import stored_definition
 from app.services.governance import audit
 from app.web.forms import Form
+from app.web.words import CHANNEL, ROOT_CAUSE
 from workflows.case_transitions import ALLOWED_TRANSITIONS, IllegalTransition
 from workflows.sla import BusinessCalendar
 
@@ -133,8 +132,8 @@ def detail(case_id: int) -> Any:
             "reassign": _reassign_form(),
             "waiting": WaitingForm(),
         },
-        root_causes=ROOT_CAUSE_LABELS,
-        channels=CHANNEL_LABELS,
+        root_causes=ROOT_CAUSE,
+        channels=CHANNEL,
     )
     audit.record(db.session, audit.actor_of(current_user), "case.view", f"case:{case.id}")
     db.session.commit()

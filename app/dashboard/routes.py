@@ -15,6 +15,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     render_template,
     request,
     send_file,
@@ -66,7 +67,8 @@ def filtered_url(endpoint: str, **values: Any) -> str:
 @bp.before_request
 @login_required
 def _signed_in() -> None:
-    """Every page here is for signed-in staff."""
+    """Every page here is for signed-in staff; switching language keeps the filters only."""
+    g.kept_args = FilterForm.FIELDS
 
 
 def _filter_form() -> FilterForm:

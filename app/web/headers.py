@@ -3,8 +3,9 @@
 The pages load scripts and styles only from /static (no inline <script>, no style attributes),
 so the Content-Security-Policy can forbid everything inline: a comment that slipped through
 escaping still could not run. HSTS is sent only when cookies are Secure, i.e. behind HTTPS.
-Every answer but a static file carries `Cache-Control: no-store`: pages, exports and API answers
-hold customers' words and cases, which no browser cache or proxy may keep.
+Every answer but a static file (and /brand.css) carries `Cache-Control: no-store`: pages,
+exports and API answers hold customers' words and cases, which no browser cache or proxy may
+keep.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ FIXED_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+CACHEABLE = frozenset({"static", "brand_css"})  # files of the app, nothing about anyone
 
 
 def register_security_headers(app: Flask) -> None:
@@ -47,6 +49,6 @@ def register_security_headers(app: Flask) -> None:
         response.headers.extend(
             (name, value) for name, value in wanted.items() if name.lower() not in present
         )
-        if request.endpoint != "static":
+        if request.endpoint not in CACHEABLE:
             response.headers["Cache-Control"] = "no-store"
         return response

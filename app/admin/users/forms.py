@@ -12,12 +12,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from app.models import Department, Role, User
 from app.web.forms import Form, known_time_zone
 from app.web.locale import local_name
+from app.web.words import ROLE
 
-ROLE_LABELS = {
-    Role.ADMIN: _l("Admin"),
-    Role.CX_MANAGER: _l("CX manager"),
-    Role.STAFF: _l("Staff"),
-}
 LANGUAGE_LABELS = {"en": _l("English"), "zh_CN": _l("Simplified Chinese")}
 STATUS_LABELS = {
     "active": _l("Active"),
@@ -39,7 +35,7 @@ class UserForm(Form):
     role = SelectField(
         _l("Role"),
         default=Role.STAFF,
-        choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()],
+        choices=[SelectChoice(k, v) for k, v in ROLE.items()],
     )
     department_id = SelectField(_l("Department (required for staff)"), coerce=int)
     heads_department = BooleanField(_l("Heads the department (receives its escalations)"))

@@ -18,7 +18,7 @@ from flask_login import current_user, login_user
 
 from app.admin.access import admin_console
 from app.admin.pages import actor, object_history
-from app.admin.users.forms import LANGUAGE_LABELS, ROLE_LABELS, STATUS_LABELS, InviteForm, UserForm
+from app.admin.users.forms import LANGUAGE_LABELS, STATUS_LABELS, InviteForm, UserForm
 from app.extensions import db
 from app.models import User, utcnow
 from app.services.accounts.password_reset import ResetPolicy, send_invite
@@ -33,6 +33,7 @@ from app.services.accounts.users import (
     update_user,
     user_page,
 )
+from app.web.words import ROLE
 
 bp = admin_console(Blueprint("admin_users", __name__, url_prefix="/admin/users"))
 
@@ -40,7 +41,7 @@ bp = admin_console(Blueprint("admin_users", __name__, url_prefix="/admin/users")
 @bp.context_processor
 def _labels() -> dict[str, Any]:
     return {
-        "roles": ROLE_LABELS,
+        "roles": ROLE,
         "languages": LANGUAGE_LABELS,
         "statuses": STATUS_LABELS,
         "status_of": status_of,

@@ -7,13 +7,16 @@ log. Until it exists a default stands in, so every page can ask for it without a
 from __future__ import annotations
 
 import base64
-from typing import Any
+import hashlib
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.models import Bank
 from app.models.settings import BANK_COLOUR, BANK_LANGUAGES, BANK_TIMEZONE
+from app.services.database.remembered import Remembered
 from app.services.governance.edits import apply_edit
 
 FIELDS = frozenset({"name", "name_zh", "colour", "timezone", "languages", "logo"})
@@ -38,6 +41,35 @@ def bank_profile(session: Session) -> Bank:
     )
 
 
+class Brand(NamedTuple):
+    """What every page shows of the bank: read on the hot path, so kept as plain values."""
+
+    name: str
+    name_zh: str
+    colour: str
+    logo: str | None
+    timezone: str
+
+    @property
+    def version(self) -> str:
+        """Changes with the colour, so browsers fetch /brand.css again exactly when it does."""
+        return hashlib.sha256(self.colour.encode()).hexdigest()[:8]
+
+
+# The profile as pages show it, read at most once in a few seconds per process (like API keys):
+# a change saved in this process applies at once, one saved by another process within seconds.
+BRAND: Remembered[str, Brand] = Remembered()
+
+
+def brand_of(session: Session, *, now: datetime) -> Brand:
+    found = BRAND.get("bank", now)
+    if found is None:
+        bank = bank_profile(session)
+        found = Brand(bank.name, bank.name_zh, bank.colour, bank.logo, bank.timezone)
+        BRAND.put("bank", found, now)
+    return found
+
+
 def save_bank_profile(session: Session, values: dict[str, Any], *, actor: str) -> Bank:
     """Store the profile (creating it the first time), on the audit log."""
     bank = session.get(Bank, 1)
@@ -47,6 +79,7 @@ def save_bank_profile(session: Session, values: dict[str, Any], *, actor: str) -
         session.add(bank)
     action = "bank.create" if created else "bank.update"
     apply_edit(session, bank, values, FIELDS, actor=actor, action=action, subject="bank")
+    BRAND.forget()
     return bank
 
 

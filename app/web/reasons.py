@@ -1,0 +1,124 @@
+"""Why an invitation waits or was not sent, and why a case was opened, in the reader's words.
+
+The pure rules (workflows.contact_rules, invitation_plan, routing_rules) write their reasons
+as plain English parts joined by "; ", which the audit and the API keep as they are. Pages
+read them through here: each known part is matched and said again in the page's language,
+with touchpoint codes as names and segments and stages as words. A part nobody taught this
+module is shown as stored, so nothing is hidden.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+from flask_babel import gettext as _
+
+from app.web.words import word
+
+Names = Mapping[str, str]
+Saying = Callable[[re.Match[str], Names], str]
+
+
+def _touchpoint(code: str, names: Names) -> str:
+    return names.get(code, code.replace("_", " "))
+
+
+PARTS: list[tuple[re.Pattern[str], Saying]] = [
+    (
+        re.compile(r"asked about (\S+) within (\d+) days"),
+        lambda m, names: _(
+            "already asked about %(touchpoint)s in the last %(days)s days",
+            touchpoint=_touchpoint(m[1], names),
+            days=m[2],
+        ),
+    ),
+    (
+        re.compile(r"surveyed within (\d+) days \((\S+) customers\)"),
+        lambda m, names: _(
+            "surveyed in the last %(days)s days (%(segment)s customers rest that long)",
+            days=m[1],
+            segment=word("segment", m[2]),
+        ),
+    ),
+    (
+        re.compile(r"a higher-priority survey goes first"),
+        lambda m, names: _("a survey with a higher priority goes first"),
+    ),
+    (
+        re.compile(r"quiet hours in (\S+)"),
+        lambda m, names: _("quiet hours where the customer lives (%(zone)s)", zone=m[1]),
+    ),
+    (re.compile(r"segment not surveyed"), lambda m, names: _("this segment is not surveyed")),
+    (
+        re.compile(r"not sampled \((\d+%)\)"),
+        lambda m, names: _("not in the sample (%(share)s of events are surveyed)", share=m[1]),
+    ),
+    (
+        re.compile(r"event arrived after its survey window closed"),
+        lambda m, names: _("the event arrived after its survey would have closed"),
+    ),
+    (
+        re.compile(r"customer has no e-mail address"),
+        lambda m, names: _("the customer has no e-mail address"),
+    ),
+    (re.compile(r"customer erased"), lambda m, names: _("the customer's data was erased")),
+    (
+        re.compile(r"not answered before it expired"),
+        lambda m, names: _("not answered before the survey closed"),
+    ),
+    (
+        re.compile(r"reminders stopped: customer opted out"),
+        lambda m, names: _("reminders stopped: the customer unsubscribed"),
+    ),
+    (
+        re.compile(r"(NPS|CSAT|CES) (\d+) ([≤≥]) (\d+)"),
+        lambda m, names: _(
+            "%(metric)s %(score)s (rule: %(test)s %(limit)s)",
+            metric=m[1],
+            score=m[2],
+            test=m[3],
+            limit=m[4],
+        ),
+    ),
+    (
+        re.compile(r"sentiment ([+-]\d\.\d+) < ([+-]\d\.\d+)"),
+        lambda m, names: _("sentiment %(value)s, below %(limit)s", value=m[1], limit=m[2]),
+    ),
+    (re.compile(r"mentions (.+)"), lambda m, names: _("mentions %(words)s", words=m[1])),
+    (
+        re.compile(r"touchpoint (\S+)"),
+        lambda m, names: _("touchpoint: %(name)s", name=_touchpoint(m[1], names)),
+    ),
+    (
+        re.compile(r"journey stage (\S+)"),
+        lambda m, names: _("journey stage: %(stage)s", stage=word("journey_stage", m[1])),
+    ),
+    (
+        re.compile(r"segment (\S+)"),
+        lambda m, names: _("segment: %(segment)s", segment=word("segment", m[1])),
+    ),
+    (re.compile(r"catch-all"), lambda m, names: _("no other rule applied")),
+]
+
+
+def _part(text: str, names: Names) -> str:
+    for pattern, saying in PARTS:
+        found = pattern.fullmatch(text)
+        if found:
+            return saying(found, names)
+    return text
+
+
+def reason_words(reason: str | None, names: Names | None = None) -> str:
+    """A stored reason in the page's language (`names`: touchpoint codes to their names)."""
+    if not reason:
+        return "–"
+    text = reason.removeprefix("deferred: ")
+    expired = text.endswith(": would be sent after it expires")
+    if expired:
+        text = text.removesuffix(": would be sent after it expires")
+    said = [_part(part.strip(), names or {}) for part in text.split("; ")]
+    if expired:
+        said.append(_("it could only be sent after the survey closes"))
+    return _("; ").join(said)
