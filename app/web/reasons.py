@@ -13,10 +13,16 @@ import re
 from collections.abc import Callable, Mapping
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.web.words import word
 
 Names = Mapping[str, str]
+ADDRESSES = {
+    "e-mail address": _l("e-mail address"),
+    "mobile number": _l("mobile number"),
+    "WeChat openid": _l("WeChat account"),
+}
 Saying = Callable[[re.Match[str], Names], str]
 
 
@@ -59,8 +65,24 @@ PARTS: list[tuple[re.Pattern[str], Saying]] = [
         lambda m, names: _("the event arrived after its survey would have closed"),
     ),
     (
-        re.compile(r"customer has no e-mail address"),
-        lambda m, names: _("the customer has no e-mail address"),
+        re.compile(r"customer has no (.+)"),
+        lambda m, names: _(
+            "the customer has no %(addresses)s",
+            addresses=_(" or ").join(str(ADDRESSES.get(a, a)) for a in m[1].split(" or ")),
+        ),
+    ),
+    (
+        re.compile(r"(\w+) not delivered"),
+        lambda m, names: _(
+            "not delivered by %(channel)s: trying the next channel", channel=word("channel", m[1])
+        ),
+    ),
+    (
+        re.compile(r"no channel delivered \(tried (.+)\)"),
+        lambda m, names: _(
+            "no channel delivered it (tried %(channels)s)",
+            channels=_(", ").join(word("channel", c) for c in m[1].split(", ")),
+        ),
     ),
     (re.compile(r"customer erased"), lambda m, names: _("the customer's data was erased")),
     (

@@ -30,13 +30,19 @@ INVITATION_STATUS = {
     "expired": _l("expired"),
     "suppressed": _l("not sent"),
 }
-OUTBOX_STATUS = {"pending": _l("waiting to send"), "sent": _l("sent"), "failed": _l("failed")}
+OUTBOX_STATUS = {
+    "pending": _l("waiting to send"),
+    "sent": _l("sent"),
+    "failed": _l("failed"),
+    "cancelled": _l("withdrawn: sent by another channel"),
+}
 ROLE = {"admin": _l("Admin"), "cx_manager": _l("CX manager"), "staff": _l("Staff")}
 SEGMENT = {
     "mass": _l("Retail"),
     "private": _l("Private banking"),
     "vip": _l("VIP"),
     "business": _l("Business"),
+    "unknown": _l("Not known (anonymous)"),
 }
 CHANNEL = {
     "phone": _l("Phone"),
@@ -80,6 +86,7 @@ RULE = {
     "fraud_or_unauthorised": _l("Fraud or an unauthorised payment"),
     "vip_detractor_negative": _l("Unhappy VIP customer"),
     "low_score": _l("Low score"),
+    "detractor": _l("Unhappy customer"),
     "catch-all": _l("Every other answer"),
     "default": _l("Every other answer"),
 }

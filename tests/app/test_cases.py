@@ -47,7 +47,10 @@ def test_staff_see_their_departments_cases_only(client, session, detractor_case)
     assert f'href="/cases/{theirs.id}"' not in html
 
 
-@pytest.mark.parametrize("action", ["notes", "status", "contact", "resolve", "reassign", "waiting"])
+@pytest.mark.parametrize(
+    "action",
+    ["notes", "status", "contact", "resolve", "reassign", "waiting", "assign", "cancel", "reopen"],
+)
 def test_another_departments_case_is_a_404_for_every_action(
     client, session, detractor_case, action
 ):
@@ -75,6 +78,7 @@ def test_the_case_page_escapes_the_comment_and_shows_the_answers(client, staff):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
     assert "how likely are you to recommend us" in html  # the answered question, labelled
+    assert "2 / 10" in html  # the score out of its scale
     assert "left" in html  # time left on the SLA
 
 
@@ -100,25 +104,52 @@ def test_the_lifecycle_is_written_to_the_timeline(staff):
         "Refunded the fee",
     )
     assert case.first_contact_at is not None and case.resolved_at is not None
-    staff.act("status", to_status="reopened", note="Fee charged again")
+    staff.act("reopen", reason="Fee charged again")
     assert staff.reload().reopen_count == 1 and staff.reload().resolved_at is None
+    assert staff.timeline()[-1] == ("status", "reopened", "Fee charged again")
 
 
 @pytest.mark.parametrize(
     ("action", "fields", "message"),
     [
-        ("resolve", {"root_cause": "fees_and_rates", "summary": ""}, "fill in the form"),
-        ("resolve", {"root_cause": "luck", "summary": "x"}, "fill in the form"),
+        ("resolve", {"root_cause": "", "summary": "Refunded"}, "Choose the root cause."),
+        ("resolve", {"root_cause": "fees_and_rates", "summary": ""}, "Say what was done"),
+        ("resolve", {"root_cause": "luck", "summary": "x"}, "Not a valid choice"),
         ("status", {"to_status": "closed"}, "A case that is new cannot become closed."),
-        ("status", {"to_status": "cancelled", "note": " "}, "Say why the case is cancelled."),
-        ("reassign", {"department_id": "0", "reason": "x"}, "fill in the form"),
-        ("contact", {"channel": "pigeon"}, "fill in the form"),
+        ("status", {"to_status": "resolved"}, "Please fill in the form completely."),
+        ("status", {"to_status": "cancelled"}, "Please fill in the form completely."),
+        ("cancel", {"reason": " ", "confirm": "y"}, "Say why the case is cancelled."),
+        ("cancel", {"reason": "Duplicate"}, "Tick the box to confirm."),
+        ("reopen", {"reason": "Charged again"}, "A case that is new cannot become reopened."),
+        ("reassign", {"department_id": "", "reason": "x"}, "Choose the department to send it to."),
+        ("reassign", {"department_id": "0", "reason": "x"}, "Not a valid choice"),
+        ("contact", {"channel": ""}, "Choose how you reached the customer."),
+        ("contact", {"channel": "pigeon"}, "Not a valid choice"),
+        ("notes", {"note": ""}, "Write the note first."),
     ],
 )
 def test_refused_actions_say_why_and_change_nothing(staff, action, fields, message):
     result = staff.act(action, follow=True, **fields)
     assert message in result.get_data(as_text=True)
     assert staff.reload().status == "new" and len(staff.timeline()) == 1
+
+
+def test_a_form_sent_back_keeps_what_was_typed_with_the_error_beside_the_field(staff):
+    page = staff.act("resolve", root_cause="", summary="Refunded the card fee").get_data(
+        as_text=True
+    )
+    form = page.split('id="action-resolve"')[1].split("</details>")[0]
+    assert " open>" in form.split(">")[0] + ">"  # the form is open where the error is
+    assert "Refunded the card fee</textarea>" in form
+    assert 'class="form-select is-invalid"' in form and "Choose the root cause." in form
+    assert "Choose the root cause." in page.split('id="action-resolve"')[0]  # said at the top too
+
+
+def test_reopening_needs_a_reason(session, staff):
+    staff.act("resolve", root_cause="fees_and_rates", summary="Refunded the fee")
+    page = staff.act("reopen", reason="").get_data(as_text=True)
+    assert "Say why the case is reopened." in page
+    assert staff.reload().status == "resolved"
 
 
 def test_no_contact_is_recorded_without_consent(session, staff):
@@ -145,11 +176,13 @@ def test_two_people_changing_one_case_get_a_conflict_not_a_lost_update(client, s
     stale = {"csrf_token": csrf_token(page), "version": staff.reload().version}
     staff.act("status", to_status="acknowledged")  # someone else, a moment earlier
     result = client.post(
-        f"/cases/{staff.case.id}/status",
-        data={**stale, "to_status": "cancelled", "note": "duplicate"},
+        f"/cases/{staff.case.id}/cancel",
+        data={**stale, "reason": "duplicate", "confirm": "y"},
         follow_redirects=True,
     )
-    assert "Someone else changed this case" in result.get_data(as_text=True)
+    html = result.get_data(as_text=True)
+    assert "Someone else changed this case" in html
+    assert "duplicate</textarea>" in html  # what was typed is not lost
     assert staff.reload().status == "acknowledged"
 
 
@@ -179,10 +212,12 @@ def test_the_inbox_filters_counts_and_pages(client, session, detractor_case, sta
     )
     assert "overdue by" in first
     only_overdue = client.get("/cases?overdue=1").get_data(as_text=True)
-    assert "1 cases" in only_overdue and f'href="/cases/{overdue.id}"' in only_overdue
+    assert "1 case ·" in only_overdue and f'href="/cases/{overdue.id}"' in only_overdue
     p1 = client.get("/cases?priority=P1").get_data(as_text=True)
-    assert "1 cases" in p1
-    assert "Page 2 of 2" in client.get("/cases?page=2").get_data(as_text=True)
+    assert "1 case ·" in p1
+    second = client.get("/cases?overdue=&priority=P2&page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second
+    assert "priority=P2" in second.split("Previous")[0].rsplit("href=", 1)[1]  # filters kept
 
 
 def test_signed_out_visitors_are_sent_to_the_login(client):
@@ -220,9 +255,7 @@ def test_refusals_are_said_in_the_staff_members_language(client, staff):
     client.get("/cases?lang=zh-CN")
     result = staff.act("status", follow=True, to_status="closed").get_data(as_text=True)
     assert "状态为“新建”的工单不能变为“已关闭”。" in result
-    result = staff.act("status", follow=True, to_status="cancelled", note=" ").get_data(
-        as_text=True
-    )
+    result = staff.act("cancel", follow=True, reason=" ", confirm="y").get_data(as_text=True)
     assert "请说明取消工单的原因。" in result
 
 
@@ -251,14 +284,17 @@ def test_staff_see_what_the_customer_told_their_department_and_only_a_count_of_t
         login(client, user.email, PASSWORD)
         page = client.get(f"/cases/{case.id}").get_data(as_text=True)
         client.post("/auth/logout", data={"csrf_token": csrf_token(page)})
-        return page.split("This customer before")[1].split("Timeline")[0]
+        return page.split("Other answers from this customer")[1].split("</aside>")[0]
 
     seen_by_staff = history(staff_member)
-    assert seen_by_staff.count("<li>") == 2  # the earlier loans answer and its case
+    assert seen_by_staff.count("<li>") == 1  # the earlier loans answer, with its case
+    assert "The loan officer never called back" in seen_by_staff
     assert f'href="/cases/{first.id}"' in seen_by_staff
+    assert "My card was swallowed" not in seen_by_staff
     assert f'href="/cases/{elsewhere.id}"' not in seen_by_staff
     assert "1 more answer went to another department." in seen_by_staff
     seen_by_manager = history(manager)
-    assert seen_by_manager.count("<li>") == 4
+    assert seen_by_manager.count("<li>") == 2
+    assert "My card was swallowed" in seen_by_manager
     assert f'href="/cases/{elsewhere.id}"' in seen_by_manager
     assert "another department" not in seen_by_manager

@@ -77,3 +77,14 @@ def test_text_on_the_bank_colour_stays_readable():
     assert contrast("#ffffff", "#000000") == pytest.approx(21)
     assert contrast("#1f5fad", "#ffffff") > 4.5
     assert contrast("#ffd400", "#ffffff") < 4.5  # a yellow brand gets black text
+
+
+def test_reasons_of_the_channels_are_said_in_chinese(app):
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert reason_words("customer has no mobile number or WeChat openid") == (
+            "客户没有手机号码或微信账号"
+        )
+        assert reason_words("sms not delivered") == "短信未送达：改用下一个渠道"
+        assert reason_words("no channel delivered (tried sms, email)") == (
+            "所有渠道均未送达（已尝试短信、电子邮箱）"
+        )

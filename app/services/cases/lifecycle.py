@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -233,6 +234,48 @@ def reassign_case(
     data = {"from_department": case.department_id, "to_department": department_id}
     case.department_id, case.assignee_id = department_id, None
     record_event(session, case, actor, "reassigned", None, None, reason, now, data)
+
+
+def colleagues(session: Session, department_id: int) -> list[User]:
+    """Who a case of the department may be given to: its active people, by name."""
+    return list(
+        session.scalars(
+            sa.select(User)
+            .where(User.department_id == department_id, User.active)
+            .order_by(User.name, User.email)
+        )
+    )
+
+
+def may_assign(actor: User, case: Case) -> bool:
+    """Staff give cases within their own department; CX managers and admins any case."""
+    return actor.sees_all_departments or actor.department_id == case.department_id
+
+
+def assign_case(
+    session: Session,
+    case: Case,
+    actor: User,
+    *,
+    assignee_id: int,
+    now: datetime,
+    version: int | None = None,
+) -> None:
+    """Give an open case to a person of its department (the actor themself, or a colleague);
+    the timeline says who did it and from whom to whom it went."""
+    _check_version(case, version)
+    if not may_assign(actor, case):
+        raise CaseRefused(_l("Only the case's department or a CX manager can assign it."))
+    if case.status not in OPEN_STATUSES:
+        raise CaseRefused(_l("Only an open case can be assigned."))
+    assignee = session.get(User, assignee_id)
+    if assignee is None or not assignee.active or assignee.department_id != case.department_id:
+        raise CaseRefused(_l("A case can only be assigned to an active member of its department."))
+    if case.assignee_id == assignee_id:
+        raise CaseRefused(_l("The case is already assigned to that person."))
+    data = {"from_user": case.assignee_id, "to_user": assignee_id}
+    case.assignee_id = assignee_id
+    record_event(session, case, actor, "assigned", None, None, "", now, data)
 
 
 def acknowledge_many(session: Session, user: User, case_ids: list[int], *, now: datetime) -> int:
