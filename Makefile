@@ -34,12 +34,15 @@ messages: $(RUNTIME)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
+# The demo bank (five months of history, about 15 s the first time, nothing the next), then the
+# app with its workflow clock inside, ticking every 5 s: the demo's first survey e-mails are in
+# /dev/outbox a few seconds after the server starts, whatever the hour.
 run: install
 	$(DEV_FLASK) db upgrade
 	$(DEV_FLASK) seed-demo
 	@echo; echo "Demo logins (instance/demo-logins.txt):"; cat instance/demo-logins.txt; echo
-	@echo "Touchloop on http://127.0.0.1:5000  (staff: /cases, e-mail outbox: /dev/outbox)"
-	DEV_OUTBOX_PAGE=1 SCHEDULER_EMBEDDED=1 $(DEV_FLASK) run --host 127.0.0.1 --port 5000 --no-reload
+	@echo "Touchloop on http://127.0.0.1:5000  (start at /; survey e-mails: /dev/outbox; staff: /cases)"
+	DEV_OUTBOX_PAGE=1 SCHEDULER_EMBEDDED=1 WORKFLOW_TICK_SECONDS=5 $(DEV_FLASK) run --host 127.0.0.1 --port 5000 --no-reload
 
 worker: install
 	$(DEV_FLASK) worker
@@ -49,7 +52,7 @@ lint: $(DEV)
 	$(BIN)/ruff format --check .
 
 test: install-dev lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # Mutation run of the pure core (workflows/, surveys/) against its own tests, which need no
 # database. Not part of `make test`. Config in pyproject.toml, results in docs/mutation.md.

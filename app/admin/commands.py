@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -11,6 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.demo.bank import seed_demo
+from app.demo.history import DemoSettings
 from app.extensions import db
 from app.models import utcnow
 from app.services.accounts.api_keys import (
@@ -22,6 +25,7 @@ from app.services.accounts.api_keys import (
 )
 from app.services.accounts.users import AccountError, create_user
 from app.services.cases.business_calendar import business_calendar
+from app.services.distribution.contact_settings import contact_policy
 from app.services.governance import audit
 from app.services.governance.privacy import UnknownCustomer, erase_customer, export_customer
 
@@ -89,22 +93,36 @@ def create_user_command(email: str, password: str, role: str, department_code: s
 
 
 @click.command("seed-demo")
-@click.option("--customers", default=300, show_default=True)
-def seed_demo_command(customers: int) -> None:
+@click.option("--customers", default=4000, show_default=True)
+@click.option("--months", default=5, show_default=True, help="How much history to make up.")
+def seed_demo_command(customers: int, months: int) -> None:
     """Load the demo bank (idempotent); new logins are printed once and kept in instance/."""
-    with click.progressbar(length=customers * 2, label="demo history") as bar:
+    config = current_app.config
+    settings = DemoSettings(
+        policy=contact_policy(db.session, default=config["CONTACT_POLICY"]),
+        calendar=business_calendar(db.session, default=config["BUSINESS_CALENDAR"]),
+        remind_before=timedelta(hours=config["SLA_REMIND_BEFORE_HOURS"]),
+        base_url=config["BASE_URL"],
+        followup_days=config["FOLLOWUP_DAYS"],
+    )
+    started = time.monotonic()
+    days = months * 30
+    label = f"demo bank: {days} days of history"
+    with click.progressbar(length=days, label=label, show_pos=True) as bar:
         report = seed_demo(
             db.session,
             now=utcnow(),
             customers=customers,
-            calendar=business_calendar(db.session, default=current_app.config["BUSINESS_CALENDAR"]),
-            progress=lambda done, _: bar.update(1),
+            history_days=days,
+            settings=settings,
+            progress=lambda done, _total: bar.update(done - bar.pos),
         )
     db.session.commit()
     click.echo(
         f"demo bank: +{report.departments} departments, +{report.touchpoints} touchpoints, "
-        f"+{report.surveys} surveys, +{report.customers} customers, "
-        f"+{report.responses} responses, +{report.cases} cases"
+        f"+{report.surveys} surveys, +{report.customers} customers, +{report.events} events, "
+        f"+{report.responses} responses, +{report.cases} cases "
+        f"({time.monotonic() - started:.0f} s)"
     )
     if report.logins:
         logins = Path(current_app.instance_path) / "demo-logins.txt"

@@ -25,8 +25,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.models.customer import SEGMENTS
+from app.admin.touchpoints.forms import SEGMENT_CHOICES
 from app.web.forms import CODE_NAME, Form, checkboxes
+from app.web.words import JOURNEY_STAGE, PRIORITY
 
 SCORE_CONDITION = re.compile(r"^\s*(nps|csat|ces)\s*(<=|>=)\s*(\d{1,2})\s*$")
 ATTRIBUTE_LINE = re.compile(r"^\s*([\w.-]{1,40})\s*[:=]\s*(.+)$")
@@ -72,11 +73,22 @@ def _parses(parse: Any, message: Any) -> Any:
     return check
 
 
+def stage_choices(kept: list[str] | None = None) -> list[SelectChoice]:
+    """The journey's stages by their words; stages a rule names that are not among them stay
+    offered (`kept`), so saving the rule does not drop them."""
+    extra = [stage for stage in kept or [] if stage not in JOURNEY_STAGE]
+    return [
+        *(SelectChoice(code, label) for code, label in JOURNEY_STAGE.items()),
+        *(SelectChoice(stage, stage.replace("_", " ")) for stage in extra),
+    ]
+
+
 class RoutingRuleForm(Form):
     """One routing rule: the conditions that must all hold, then what the case gets."""
 
     name = StringField(
         _l("Name"),
+        description=_l("Letters, digits and _ . - (e.g. vip_complaints); cases show it as why."),
         validators=[
             InputRequired(),
             Length(max=80),
@@ -84,41 +96,60 @@ class RoutingRuleForm(Form):
         ],
     )
     position = IntegerField(
-        _l("Order (lower is tried first)"), default=100, validators=[NumberRange(0, 10000)]
+        _l("Order"),
+        description=_l("Lower numbers are tried first."),
+        default=100,
+        validators=[NumberRange(0, 10000)],
     )
     active = BooleanField(_l("Active"), default=True)
     scores = StringField(
-        _l("Scores (any of, e.g. nps<=6, csat<=2, ces<=3)"),
+        _l("Scores"),
+        description=_l("Any of them, e.g. nps<=6, csat<=2, ces<=3; empty: any score."),
         validators=[_parses(parse_scores, _l("Write metric, <= or >=, and a number"))],
     )
     polarity_below = DecimalField(
-        _l("Comment sentiment below (-1 to 1, optional)"),
+        _l("Comment sentiment below"),
+        description=_l("From -1 (very negative) to 1 (very positive); empty: any comment."),
         places=2,
         validators=[Optional(), NumberRange(-1, 1)],
     )
-    keywords = TextAreaField(_l("Keywords in the comment (any of; zh-CN or en, comma-separated)"))
-    touchpoints = checkboxes(_l("Touchpoints (none ticked: all)"))
-    journey_stages = StringField(_l("Journey stages (comma-separated, empty: all)"))
-    segments = checkboxes(_l("Segments (none ticked: all)"), [SelectChoice(s, s) for s in SEGMENTS])
+    keywords = TextAreaField(
+        _l("Keywords in the comment"),
+        description=_l("Any of them, in Chinese or English, separated by commas."),
+    )
+    touchpoints = checkboxes(_l("Touchpoints"), description=_l("None ticked: every touchpoint."))
+    journey_stages = checkboxes(
+        _l("Journey stages"), stage_choices(), description=_l("None ticked: every stage.")
+    )
+    segments = checkboxes(
+        _l("Segments"), SEGMENT_CHOICES, description=_l("None ticked: every segment.")
+    )
     attributes = TextAreaField(
-        _l("Event attributes, one a line (e.g. branch: Central, Airport)"),
+        _l("Event attributes"),
+        description=_l("One a line, e.g. branch: Central, Airport"),
         validators=[_parses(parse_attributes, _l("Write name: value, value"))],
     )
     opens_case = BooleanField(
-        _l("Opens a case (untick: matching responses open none)"), default=True
+        _l("Opens a case"),
+        description=_l("Untick: the responses it matches open no case."),
+        default=True,
     )
     department_id = SelectField(_l("Department"), coerce=int)
     priority = SelectField(
-        _l("Priority"), default="P3", choices=[SelectChoice(p, p) for p in ("P1", "P2", "P3")]
+        _l("Priority"),
+        default="P3",
+        choices=[SelectChoice(code, label) for code, label in PRIORITY.items()],
     )
     first_contact_hours = DecimalField(
-        _l("Hours to first contact (business hours)"),
+        _l("Hours to first contact"),
+        description=_l("Business hours."),
         default=8,
         places=1,
         validators=[InputRequired(), NumberRange(0.1, 1000)],
     )
     resolve_hours = DecimalField(
-        _l("Hours to resolve (business hours)"),
+        _l("Hours to resolve"),
+        description=_l("Business hours."),
         default=40,
         places=1,
         validators=[InputRequired(), NumberRange(0.1, 5000)],
@@ -134,7 +165,7 @@ class RoutingRuleForm(Form):
         self.scores.data = scores
         self.keywords.data = ", ".join(rule.keywords)
         self.touchpoints.data = list(rule.touchpoints)
-        self.journey_stages.data = ", ".join(rule.journey_stages)
+        self.journey_stages.data = list(rule.journey_stages)
         self.segments.data = list(rule.segments)
         self.attributes.data = "\n".join(
             f"{key}: {', '.join(values)}" for key, values in rule.attributes.items()
@@ -153,7 +184,7 @@ class RoutingRuleForm(Form):
             "polarity_below": None if polarity is None else float(polarity),
             "keywords": split_list(self.keywords.data),
             "touchpoints": list(self.touchpoints.data),
-            "journey_stages": split_list(self.journey_stages.data),
+            "journey_stages": list(self.journey_stages.data),
             "segments": list(self.segments.data),
             "attributes": parse_attributes(self.attributes.data),
             "opens_case": self.opens_case.data,

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.admin.access import admin_console
 from app.extensions import db
@@ -17,6 +18,20 @@ from app.services.distribution.outbox import recent_messages, retry_failed, stat
 from app.web.forms import Form
 
 bp = admin_console(Blueprint("admin_outbox", __name__, url_prefix="/admin"), managers_read=False)
+# What each kind of message is, in words; the kind is how the outbox files it.
+KINDS = {
+    "invitation": _l("Survey invitation"),
+    "reminder": _l("Survey reminder"),
+    "followup": _l("Follow-up survey"),
+    "case_new": _l("New case for a team"),
+    "case_assigned": _l("Case assigned"),
+    "case_alert": _l("Deadline alert"),
+    "case_digest": _l("Daily digest of cases"),
+    "weekly_summary": _l("Weekly summary"),
+    "password_reset": _l("Password reset"),
+    "staff_invite": _l("Invitation to Touchloop"),
+    "webhook": _l("Webhook call"),
+}
 
 
 @bp.get("/outbox")
@@ -28,6 +43,7 @@ def outbox_list() -> Any:
         messages=recent_messages(db.session, status, limit=200),
         counts=status_counts(db.session),
         status=status,
+        kinds=KINDS,
         form=Form(),
     )
 

@@ -10,9 +10,9 @@ from flask import abort, flash, redirect, render_template
 from flask_login import current_user
 from wtforms import Field
 
+from app.admin.activity.names import names_for
 from app.extensions import db
 from app.services.governance import audit
-from app.services.governance.activity import actor_names
 from app.services.governance.edits import SettingRefused, history_of
 from app.web.forms import Form
 
@@ -20,10 +20,11 @@ HISTORY_SHOWN = 20  # entries on an object's page; the Activity page has them al
 
 
 def object_history(subject: str | None) -> dict[str, Any]:
-    """An object's page's history and the names of who acted, for its template (`history`,
-    `names`; see admin/_history.html); nothing yet for an object not stored yet (None)."""
+    """An object's page's history and the names of who acted and what it names, for its
+    template (`history`, `names`; see admin/_history.html); nothing yet for an object not
+    stored yet (None)."""
     history = history_of(db.session, subject, limit=HISTORY_SHOWN) if subject else []
-    return {"history": history, "names": actor_names(db.session, history)}
+    return {"history": history, "names": names_for(db.session, history)}
 
 
 def actor() -> str:
@@ -72,6 +73,7 @@ def save_or_show(
         back=back,
         heading=heading,
         code=code,
+        existing=subject is not None,
         **object_history(subject),
         **shown,
     )

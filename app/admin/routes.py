@@ -17,11 +17,12 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from app.admin.access import admin_console
-from app.admin.forms import RoutingRuleForm
+from app.admin.forms import RoutingRuleForm, stage_choices
 from app.admin.pages import actor, object_history
 from app.extensions import db
 from app.models import RoutingRule, Touchpoint, utcnow
 from app.models.customer import SEGMENTS
+from app.services.cases.departments import departments
 from app.services.cases.rule_settings import (
     RuleRefused,
     rule_options,
@@ -34,6 +35,8 @@ from app.services.distribution.touchpoints import (
     invitation_page,
     touchpoints,
 )
+from app.web.locale import local_name
+from app.web.words import word
 
 bp = admin_console(Blueprint("admin", __name__, url_prefix="/admin"))
 
@@ -54,11 +57,14 @@ def rule_list() -> Any:
             comment=args.get("comment", "")[:2000],
             segment=args.get("segment", "mass"),
         )
+    listed = touchpoints(db.session)
     return render_template(
         "admin/rules.html",
         page=rule_page(db.session, search, args.get("page", 1, type=int)),
         search=search,
-        touchpoints=touchpoints(db.session),
+        touchpoints=listed,
+        touchpoint_names={t.code: local_name(t) for t in listed},
+        department_names={d.id: local_name(d) for d in departments(db.session)},
         segments=SEGMENTS,
         tried=touchpoint is not None and score is not None,
         trial=trial,
@@ -72,10 +78,13 @@ def rule_edit(rule_id: int | None) -> Any:
     editing = rule_id is not None and request.method == "GET"
     form = RoutingRuleForm(obj=rule) if editing else RoutingRuleForm()
     options = rule_options(db.session)
-    form.touchpoints.choices = [SelectChoice(v, label) for v, label in options["touchpoints"]]
+    form.touchpoints.choices = [
+        SelectChoice(t.code, local_name(t)) for t in touchpoints(db.session)
+    ]
+    form.journey_stages.choices = stage_choices(rule.journey_stages or [])
     form.department_id.choices = [
         SelectChoice("0", _("The touchpoint's department")),
-        *(SelectChoice(v, label) for v, label in options["departments"]),
+        *(SelectChoice(str(d.id), local_name(d)) for d in departments(db.session)),
     ]
     form.assignee_id.choices = [
         SelectChoice("0", "–"),
@@ -89,7 +98,7 @@ def rule_edit(rule_id: int | None) -> Any:
             trial = try_on_history(db.session, form.values(), rule_id=rule_id, now=utcnow())
         elif (saved := _save_rule(form, rule)) is not None:
             return saved
-    heading = _("New routing rule") if rule_id is None else rule.name
+    heading = _("New routing rule") if rule_id is None else word("rule", rule.name)
     back = (url_for("admin.rule_list"), _("Routing rules"))
     return render_template(
         "admin/rule_edit.html",
@@ -97,6 +106,7 @@ def rule_edit(rule_id: int | None) -> Any:
         back=back,
         heading=heading,
         trial=trial,
+        existing=rule_id is not None,
         **object_history(f"rule:{rule_id}" if rule_id else None),
     )
 
@@ -116,6 +126,8 @@ def _save_rule(form: RoutingRuleForm, rule: RoutingRule) -> Any:
 
 @bp.get("/invitations")
 def invitation_list() -> Any:
+    """The newest invitations, of one status if asked, each with why it waits or was not sent."""
     status = request.args.get("status") or None
     page = invitation_page(db.session, status, request.args.get("page", 1, type=int))
-    return render_template("admin/invitations.html", page=page, status=status)
+    names = {t.code: local_name(t) for t in touchpoints(db.session)}
+    return render_template("admin/invitations.html", page=page, status=status, names=names)

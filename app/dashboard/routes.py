@@ -1,12 +1,15 @@
-"""The dashboard page, the responses behind its figures, and exports of the filtered view.
+"""The dashboard page, the responses behind its figures, the staff scorecard and exports.
 
-Everyone signed in may open it; staff see their own department's slice whatever they ask for.
+Everyone signed in may open the dashboard; staff see their own department's slice whatever they
+ask for. The scorecard is for those who lead people: department heads (their department's) and
+CX managers and admins (everyone's). Days are the viewer's, in their time zone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,11 +22,11 @@ from flask import (
     render_template,
     request,
     send_file,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
 from app.cases.display import score_of
@@ -42,8 +45,11 @@ from app.services.reports.filters import (
     scoped,
 )
 from app.services.reports.overview import overview
+from app.services.reports.scorecard import may_see_scorecard, staff_scorecard
 from app.services.reports.voice import responses_page
+from app.web.local_time import in_viewer_zone, viewer_zone
 from app.web.locale import local_name
+from app.web.words import choices
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 FORMATS = {
@@ -54,7 +60,12 @@ FORMATS = {
 
 @bp.context_processor
 def _display_helpers() -> dict[str, Any]:
-    return {"score_of": score_of, "filtered_url": filtered_url}
+    return {
+        "score_of": score_of,
+        "filtered_url": filtered_url,
+        # error pages of this blueprint are rendered for visitors too
+        "may_see_scorecard": current_user.is_authenticated and may_see_scorecard(current_user),
+    }
 
 
 def filtered_url(endpoint: str, **values: Any) -> str:
@@ -81,9 +92,9 @@ def _filter_form() -> FilterForm:
     stages = dict.fromkeys(t.journey_stage for t in touchpoints)
     _choose(form.department, [(d.code, local_name(d)) for d in departments])
     _choose(form.touchpoint, [(t.code, local_name(t)) for t in touchpoints])
-    _choose(form.journey_stage, [(stage, stage) for stage in stages])
-    _choose(form.segment, [(segment, segment) for segment in SEGMENTS])
-    _choose(form.channel, [(c, c) for c in sorted({t.channel for t in touchpoints})])
+    _choose(form.journey_stage, choices("journey_stage", stages))
+    _choose(form.segment, choices("segment", SEGMENTS))
+    _choose(form.channel, choices("channel", sorted({t.channel for t in touchpoints})))
     return form
 
 
@@ -93,18 +104,48 @@ def _choose(field: Any, options: list[tuple[str, str]]) -> None:
 
 
 def _wanted(form: FilterForm) -> ReportFilter:
-    """The filter the viewer may have: the last 30 days by default, staff their department."""
+    """The filter the viewer may have: whole days in their zone, the last 30 by default, staff
+    their department."""
     if not form.validate():
         abort(400, description=_refusal(form))
-    last = form.end.data or utcnow().date()
+    last = form.end.data or in_viewer_zone(utcnow()).date()
     first = form.start.data or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
         first, last = last, first
     try:
-        wanted = build_filter(db.session, first_day=first, last_day=last, **form.facts())
+        wanted = build_filter(
+            db.session, first_day=first, last_day=last, zone=viewer_zone(), **form.facts()
+        )
     except FilterRefused as refused:
         abort(400, description=str(refused))
     return scoped(wanted, current_user)
+
+
+def _days(wanted: ReportFilter) -> tuple[date, date]:
+    """The first and the last day of the period, in the viewer's zone."""
+    assert wanted.start is not None and wanted.end is not None
+    last = in_viewer_zone(wanted.end - timedelta(seconds=1))
+    return in_viewer_zone(wanted.start).date(), last.date()
+
+
+def _chosen(form: FilterForm) -> list[tuple[str, str]]:
+    """The filters asked for besides the period, as (label, value) in words, for the summary."""
+    shown = []
+    for name in FilterForm.FACTS:
+        field = getattr(form, name)
+        if not field.data or (name == "department" and not current_user.sees_all_departments):
+            continue
+        words = {choice.value: choice.label for choice in getattr(field, "choices", None) or []}
+        shown.append((str(field.label.text), str(words.get(field.data, field.data))))
+    return shown
+
+
+def _page(form: FilterForm, wanted: ReportFilter) -> dict[str, Any]:
+    """What every page of the dashboard shows about its view: the filter (its days filled in
+    when the default was taken), the period and the filters asked for."""
+    period = _days(wanted)
+    form.start.data, form.end.data = period
+    return {"form": form, "wanted": wanted, "period": period, "chosen": _chosen(form)}
 
 
 def _refusal(form: FilterForm) -> str:
@@ -129,19 +170,29 @@ def index() -> Any:
     )
     return render_template(
         "dashboard/index.html",
-        form=form,
-        wanted=wanted,
+        **_page(form, wanted),
         data=data,
-        charts=chart_data(data),
+        charts=chart_data(data, min_sample=config["DASHBOARD_MIN_SAMPLE"]),
         trend=trend_rows(data),
-        period=(wanted.start.date(), (wanted.end - timedelta(days=1)).date()),
         min_sample=config["DASHBOARD_MIN_SAMPLE"],
     )
+
+
+@bp.get("/scorecard")
+def scorecard() -> Any:
+    """Per person: cases, times to contact and close, SLA met, rescued detractors."""
+    if not may_see_scorecard(current_user):
+        abort(403)
+    form = _filter_form()
+    wanted = _wanted(form)
+    people = staff_scorecard(db.session, wanted, now=utcnow())
+    return render_template("dashboard/scorecard.html", **_page(form, wanted), people=people)
 
 
 @bp.get("/responses")
 def responses() -> Any:
     """The responses behind a figure: a keyword's comments, a touchpoint's detractors."""
+    g.kept_args = (*FilterForm.FIELDS, "keyword", "category", "page")
     form = _filter_form()
     wanted = _wanted(form)
     category = request.args.get("category") or None
@@ -154,7 +205,7 @@ def responses() -> Any:
         category=category,
         page=request.args.get("page", 1, type=int),
     )
-    return render_template("dashboard/responses.html", form=form, wanted=wanted, page=page)
+    return render_template("dashboard/responses.html", **_page(form, wanted), page=page)
 
 
 @bp.get("/export/<kind>.<fmt>")
@@ -166,11 +217,20 @@ def export(kind: str, fmt: str) -> Any:
     detail = {"format": fmt, **{k: v for k, v in asdict(wanted).items() if v is not None}}
     audit.record(db.session, audit.actor_of(current_user), f"export.{kind}", "dashboard", detail)
     db.session.commit()  # the export is on the audit log before a row leaves
-    header, rows = export_rows(db.session, Export(kind), wanted)
-    name = f"touchloop-{kind}-{wanted.start:%Y%m%d}-{wanted.end - timedelta(days=1):%Y%m%d}.{fmt}"
+    first, last = _days(wanted)
+    name = f"touchloop-{kind}-{first:%Y%m%d}-{last:%Y%m%d}.{fmt}"
     if fmt == "csv":
-        body = stream_with_context(csv_chunks(header, rows))
+        body = _streamed_csv(db.engine, Export(kind), wanted)
         disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
         return Response(body, mimetype=FORMATS[fmt], headers=disposition)
+    header, rows = export_rows(db.session, Export(kind), wanted)
     workbook = xlsx_file(header, rows, kind)
     return send_file(workbook, mimetype=FORMATS[fmt], as_attachment=True, download_name=name)
+
+
+def _streamed_csv(engine: sa.Engine, kind: Export, wanted: ReportFilter) -> Iterator[str]:
+    """The CSV read through a session of its own, opened when the body is sent and closed
+    after its last row: the request's session is closed (its transaction ended) as the view
+    returns, before the body is sent, which on PostgreSQL drops the server-side cursor."""
+    with Session(engine) as own:
+        yield from csv_chunks(*export_rows(own, kind, wanted))

@@ -1,5 +1,7 @@
-"""The demo bank: departments, touchpoints, customers, staff and some history to look at.
+"""The demo bank, Jade Harbour Bank: its set-up, five months of history and today's first
+events, for `make run` and `flask seed-demo` (bank.py loads it; history.py plays the months;
+casework.py is its staff; comments.py what its customers write).
 
-Comment texts are real complaint narratives from the US CFPB database (public domain), chosen
-by `app/demo/cfpb_comments.csv`; the Chinese comments are written for the demo.
+English complaints are real ones from the US CFPB database (public domain), rewritten for this
+bank (`cfpb_comments.csv`); the Chinese comments and the praise are written for the demo.
 """

@@ -20,7 +20,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import login_required, login_user
+from flask_login import current_user, login_required, login_user
 
 from app.extensions import db
 from app.models import utcnow
@@ -99,10 +99,15 @@ def welcome() -> Any:
 
 
 def home() -> Any:
-    """The site's root: the first-run page until the bank is set up, then the staff's inbox."""
-    if needs_setup(db.session):
-        return redirect(url_for("setup.start"))
-    return redirect(url_for("cases.inbox_page"))
+    """The site's root: what Touchloop does and each audience's way in, the first run's first
+    while the bank is not set up. Signed-in staff go straight on to their cases."""
+    if current_user.is_authenticated:
+        return redirect(url_for("cases.inbox_page"))
+    return render_template(
+        "home.html",
+        needs_setup=needs_setup(db.session),
+        outbox_page=current_app.config["DEV_OUTBOX_PAGE"],
+    )
 
 
 def _first_admin(form: SetupForm) -> FirstAdmin:

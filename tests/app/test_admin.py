@@ -1,5 +1,7 @@
 """An admin edits a touchpoint's rules in the UI; nobody else can."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -71,11 +73,20 @@ def test_a_wrong_time_is_explained_and_nothing_changes(client, session, admin):
     assert session.get(Touchpoint, touchpoint.id).send_at_local_time is None
 
 
-def test_the_invitations_page_says_why(client, session, admin):
-    InvitationFactory(status="deferred", reason="deferred: surveyed within 30 days")
+def test_the_invitations_page_says_why_in_words_with_touchpoints_by_name(client, session, admin):
+    touchpoint = TouchpointFactory(code="loan_approval", name="Loan approval", name_zh="贷款审批")
+    InvitationFactory(
+        status="deferred",
+        reason="deferred: asked about loan_approval within 30 days; quiet hours in Asia/Shanghai",
+        event__touchpoint=touchpoint,
+    )
     session.commit()
     html = client.get("/admin/invitations?status=deferred").get_data(as_text=True)
-    assert "surveyed within 30 days" in html
+    assert "already asked about Loan approval in the last 30 days" in html
+    assert "quiet hours where the customer lives (Asia/Shanghai)" in html
+    assert ">waiting</span>" in html and "loan_approval" not in html and ">deferred<" not in html
+    chinese = client.get("/admin/invitations?status=deferred&lang=zh_CN").get_data(as_text=True)
+    assert "贷款审批" in chinese and "loan_approval" not in chinese
 
 
 RULE_FORM = {
@@ -85,7 +96,7 @@ RULE_FORM = {
     "scores": "csat<=2, nps <= 6",
     "polarity_below": "",
     "keywords": "refund, 退款",
-    "journey_stages": "",
+    "journey_stages": [],
     "segments": ["vip"],
     "attributes": "branch: Central, Airport",
     "opens_case": "y",
@@ -151,7 +162,8 @@ def test_the_admin_tries_the_rules_on_a_made_up_answer(client, session, admin):
     session.add(RoutingRule(name="fraud", position=1, keywords=["fraud"], priority="P1"))
     session.commit()
     hit = client.get("/admin/rules?tp=branch_visit&metric=nps&score=9&comment=Possible+fraud")
-    assert "Rule fraud: mentions fraud." in hit.get_data(as_text=True)
+    assert "<strong>fraud</strong>: mentions fraud." in hit.get_data(as_text=True)
+    assert "It opens a case: P1 · urgent." in hit.get_data(as_text=True)
     miss = client.get("/admin/rules?tp=branch_visit&metric=nps&score=9&comment=Lovely")
     assert "No rule matches: no case." in miss.get_data(as_text=True)
 
@@ -182,7 +194,8 @@ def test_a_failed_message_is_visible_and_can_be_sent_again_once(client, session,
     session.add(failed)
     session.commit()
     page, token = form_of(client, "/admin/outbox?status=failed")
-    assert "550 mailbox unavailable" in page and "failed (1)" in page
+    assert "550 mailbox unavailable" in page and "Survey invitation" in page
+    assert re.search(r'aria-current="page">failed <span class="badge[^"]*">1</span>', page)
     url = f"/admin/outbox/{failed.id}/retry"
     assert "Queued again" in client.post(
         url, data={"csrf_token": token}, follow_redirects=True
@@ -201,7 +214,52 @@ def test_rules_and_invitations_are_listed_a_page_at_a_time_and_rules_searched(
         InvitationFactory()
     session.commit()
     first = client.get("/admin/rules").get_data(as_text=True)
-    assert "rule_00" in first and "rule_29" not in first and "Page 1 of 2" in first
+    assert "rule 00" in first and "rule 29" not in first and "Page 1 of 2" in first
     found = client.get("/admin/rules?q=rule_29").get_data(as_text=True)
-    assert "rule_29" in found and "rule_00" not in found
+    assert "rule 29" in found and "rule 00" not in found
     assert "Page 2 of 2" in client.get("/admin/invitations?page=2").get_data(as_text=True)
+
+
+def options_of(html, name):
+    """A select's or a set of boxes' (value, words) pairs, as the form offers them."""
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    if select:
+        return re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1))
+    box = rf'name="{name}" type="checkbox" value="([^"]+)"> <label[^>]*>([^<]*)<'
+    return re.findall(box, html)
+
+
+def test_the_touchpoint_form_offers_journey_stages_and_segments_as_words(client, session, admin):
+    TouchpointFactory(code="branch_visit", journey_stage="branch_banking")  # a stage of its own
+    session.commit()
+    html = client.get("/admin/touchpoints/branch_visit").get_data(as_text=True)
+    stages = options_of(html, "journey_stage")
+    assert ("everyday_banking", "Everyday banking") in stages
+    assert ("borrowing", "Borrowing") in stages
+    assert ("branch_banking", "branch banking") in stages  # kept, so saving does not change it
+    assert re.search(r'<option selected value="branch_banking">', html)
+    assert ("vip", "VIP") in options_of(html, "segments")
+    assert ("mass", "Retail") in options_of(html, "segments")
+    chinese = client.get("/admin/touchpoints/new?lang=zh_CN").get_data(as_text=True)
+    assert ("borrowing", "贷款融资") in options_of(chinese, "journey_stage")
+    assert "branch_banking" not in chinese  # a new touchpoint is offered the journey's stages only
+
+
+def test_the_rule_form_offers_stages_segments_and_priorities_as_words(client, session, admin):
+    session.add(RoutingRule(name="old_stage", position=1, journey_stages=["branch_banking"]))
+    session.commit()
+    rule_id = session.scalar(sa.select(RoutingRule.id))
+    html = client.get(f"/admin/rules/{rule_id}").get_data(as_text=True)
+    assert ("saving_investing", "Saving and investing") in options_of(html, "journey_stages")
+    assert ("branch_banking", "branch banking") in options_of(html, "journey_stages")
+    assert re.search(r'<input checked class="form-check-input" id="journey_stages-\d+"', html)
+    assert ("private", "Private banking") in options_of(html, "segments")
+    assert ("P1", "P1 · urgent") in options_of(html, "priority")
+    _, token = form_of(client, "/admin/rules/new")
+    form = {"csrf_token": token, **RULE_FORM, "journey_stages": ["borrowing", "service"]}
+    assert client.post("/admin/rules/new", data=form).status_code == 302
+    saved = session.scalar(sa.select(RoutingRule).where(RoutingRule.name == "vip_refund"))
+    assert saved.journey_stages == ["borrowing", "service"]
+    listed = client.get("/admin/rules").get_data(as_text=True)
+    assert "journey stage: Borrowing, Service and complaints" in listed
+    assert "segment: VIP" in listed and "P1 · urgent" in listed

@@ -2,12 +2,14 @@
 
 import base64
 import io
+import re
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from app.models import AuditEntry, Bank
 from tests.conftest import csrf_token
-from tests.factories import TouchpointFactory
+from tests.factories import DepartmentFactory, TouchpointFactory, UserFactory
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
@@ -74,18 +76,56 @@ def test_the_activity_page_filters_by_kind_and_object_and_shows_each_change(clie
     page = client.get("/admin/touchpoints/branch_visit").get_data(as_text=True)
     form = {"csrf_token": csrf_token(page), "name": "Branch visit", "name_zh": "网点到访",
             "department_id": str(touchpoint.department_id), "survey_code": "touchpoint_nps",
-            "journey_stage": "everyday_banking", "journey_order": "4", "delay_minutes": "90",
+            "journey_stage": "borrowing", "journey_order": "4", "delay_minutes": "90",
             "sampling_percent": "100", "expiry_days": "14", "priority": "50",
             "cooldown_days": "30", "active": "y"}  # fmt: skip
     assert client.post("/admin/touchpoints/branch_visit", data=form).status_code == 302
     client.post("/admin/bank", data=profile_form(client.get("/admin/bank").text))
     html = client.get("/admin/activity?kind=touchpoint").get_data(as_text=True)
-    assert "Touchpoint · changed" in html and "Delay (minutes)" in html and "0 → 90" in html
-    assert "The bank" not in html.split("<tbody>")[1]
+    rows = html.split("<tbody>")[1]
+    assert "Touchpoint · Branch visit" in rows and ">changed<" in rows
+    assert "Delay (minutes)" in rows and "0 → 90" in rows
+    assert "Everyday banking → Borrowing" in rows and "everyday_banking" not in rows
+    assert "The bank" not in rows
     only_bank = client.get("/admin/activity?subject=bank").get_data(as_text=True)
-    assert "The bank · created" in only_bank and "branch_visit" not in only_bank.split("<tbody>")[1]
-    assert "Delay (minutes)" in client.get("/admin/touchpoints/branch_visit").text  # its history
+    bank_rows = only_bank.split("<tbody>")[1]
+    assert ">The bank<" in bank_rows and ">created<" in bank_rows
+    assert "branch_visit" not in bank_rows
+    history = client.get("/admin/touchpoints/branch_visit").text  # the object's own history
+    assert "Delay (minutes)" in history and "Everyday banking → Borrowing" in history
+    chinese = client.get("/admin/activity?kind=touchpoint&lang=zh_CN").text.split("<tbody>")[1]
+    assert "日常银行业务 → 贷款融资" in chinese and "网点到访" in chinese
 
 
 def test_the_activity_page_refuses_a_day_out_of_range(client, session, admin):
     assert client.get("/admin/activity?start=0001-01-01").status_code == 400
+
+
+def test_a_role_change_reads_as_words_with_the_department_by_name(client, session, admin):
+    loans = DepartmentFactory(code="loans", name="Loans", name_zh="贷款部")
+    colleague = UserFactory(email="li@bank.example.com", name="Li Wei", department=None,
+                            role="cx_manager")  # fmt: skip
+    session.commit()
+    page = client.get(f"/admin/users/{colleague.id}").text
+    form = {"csrf_token": csrf_token(page), "name": "Li Wei", "role": "staff",
+            "department_id": str(loans.id), "locale": "zh_CN", "timezone": ""}  # fmt: skip
+    assert client.post(f"/admin/users/{colleague.id}", data=form).status_code == 302
+    for page in (client.get("/admin/activity?kind=user").text,
+                 client.get(f"/admin/users/{colleague.id}").text):  # fmt: skip
+        assert "CX manager → Staff" in page and "– → Loans" in page and "English → Chinese" in page
+        shown = re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1])  # what a reader sees
+        assert "cx_manager" not in shown and f"→ {loans.id} " not in shown
+    rows = client.get("/admin/activity?kind=user").text.split("<tbody>")[1]
+    assert "User · li@bank.example.com" in rows and "admin@bank.example.com" in rows
+    chinese = client.get("/admin/activity?kind=user&lang=zh_CN").text.split("<tbody>")[1]
+    assert "客户体验经理 → 员工" in chinese and "– → 贷款部" in chinese
+
+
+def test_the_activity_times_are_in_the_readers_zone_with_the_zone_shown(client, session, admin):
+    admin.timezone = "Asia/Tokyo"
+    session.commit()
+    client.post("/admin/bank", data=profile_form(client.get("/admin/bank").text))
+    entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.subject == "bank"))
+    tokyo = entry.at.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%Y-%m-%d %H:%M")
+    rows = client.get("/admin/activity").text.split("<tbody>")[1]
+    assert f"{tokyo} UTC+9" in rows and " UTC<" not in rows

@@ -93,7 +93,7 @@ def test_the_hours_page_shows_the_environment_until_an_admin_saves(
     assert (
         "08:30 → 10:00" in page
         and "17:00 → 18:00" in page
-        and "0, 1, 2, 3, 4 → 0, 1, 2, 3, 4, 5" in page
+        and "Mon, Tue, Wed, Thu, Fri → Mon, Tue, Wed, Thu, Fri, Sat" in page
     )
     saved = business_calendar(session, default=BusinessCalendar())
     assert (saved.opens, saved.closes, saved.working_weekdays) == (
@@ -251,7 +251,7 @@ def test_a_day_is_added_changed_and_removed_with_its_history(client, session, ad
     url = f"/admin/calendar/days/{session.scalars(sa.select(CalendarDay.id)).one()}"
     post(client, url, {"kind": "workday", "name": "Spring Festival"})
     page = client.get(url).get_data(as_text=True)
-    assert "holiday → workday" in page and "admin@bank.example.com" in page
+    assert "Holiday → Make-up working day" in page and "admin@bank.example.com" in page
     year = client.get("/admin/calendar/2027").get_data(as_text=True)
     assert "2027-02-10" in year and "Make-up working day" in year
     removed = post(client, f"{url}/delete", {}, page=url)

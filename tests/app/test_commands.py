@@ -1,6 +1,18 @@
 import sqlalchemy as sa
 
-from app.models import ApiKey, Case, Department, Response, Touchpoint, User, utcnow
+from app.models import (
+    ApiKey,
+    AuditEntry,
+    Bank,
+    Case,
+    Department,
+    Invitation,
+    OutboxMessage,
+    Response,
+    Touchpoint,
+    User,
+    utcnow,
+)
 from app.services.accounts.api_keys import api_key_for
 from tests.factories import DepartmentFactory
 
@@ -44,9 +56,12 @@ def test_staff_without_a_department_are_refused(runner, session):
 
 
 def test_seed_demo_loads_a_bank_once(runner, session):
-    first = runner.invoke(args=["seed-demo", "--customers", "40"])
+    first = runner.invoke(args=["seed-demo", "--customers", "200", "--months", "1"])
     assert first.exit_code == 0, first.output
+    assert "demo bank: 30 days of history" in first.output  # the progress bar's label
     assert "cx.manager@demo.bank" in first.output
+    assert "li.hua@demo.bank" not in first.output  # colleagues are there to be assigned cases
+    assert session.get(Bank, 1).name == "Jade Harbour Bank"
     codes = set(session.scalars(sa.select(Touchpoint.code)))
     assert codes == {
         "account_opening",
@@ -57,9 +72,11 @@ def test_seed_demo_loads_a_bank_once(runner, session):
         "mobile_app",
         "complaint_resolution",
     }
-    before = {model: count(session, model) for model in (Department, User, Response, Case)}
+    models = (Department, User, Response, Case, Invitation, OutboxMessage, AuditEntry)
+    before = {model: count(session, model) for model in models}
     assert before[Response] > 0 and before[Case] > 0
-    second = runner.invoke(args=["seed-demo", "--customers", "40"])
+    second = runner.invoke(args=["seed-demo", "--customers", "200", "--months", "1"])
     assert second.exit_code == 0
     assert "@demo.bank" not in second.output  # passwords are printed once
     assert {model: count(session, model) for model in before} == before
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0

@@ -162,7 +162,7 @@ def test_the_page_shows_who_changed_what_and_keeps_the_saved_values(client, sess
          quiet_end="07:30")  # fmt: skip
     page = client.get(URL).get_data(as_text=True)
     assert "Saved here; last changed" in page and "by admin@bank.example.com" in page
-    assert "business: 14, vip: 60 → business: 10, vip: 60" in page
+    assert "Business: 14, VIP: 60 → Business: 10, VIP: 60" in page  # segments in words
     assert 'value="21"' in page and 'value="07:30"' in page
     rules = session.get(ContactRules, 1)
     assert rules.fatigue_days == {"vip": 60, "business": 10}

@@ -5,10 +5,13 @@ Cohort of the period (cases opened 03-02..03-15): c1 closed (confirmed), c2 clos
 the previous period.
 """
 
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from app.services.database.sqltime import median
-from app.services.reports.filters import ReportFilter
+from app.services.reports.filters import ReportFilter, build_filter
 from app.services.reports.loop import (
     backlog,
     closed_loop,
@@ -107,6 +110,25 @@ def test_scores_by_touchpoint_hide_small_samples(session, bank):
     total = overall(rows, min_sample=3)
     # 5 promoters, 4 detractors of 11: 9.1
     assert (total.nps_n, total.nps, total.response_rate) == (11, 9.1, 0.6667)
+
+
+def test_a_small_sample_keeps_its_score_to_show_as_too_few(session, bank):
+    by = {row.key: row for row in scores(session, PERIOD, GroupBy.TOUCHPOINT, min_sample=3)}
+    call, branch = by["call_centre"], by["branch_visit"]
+    assert (call.nps, call.nps_raw, call.csat_raw) == (None, 100.0, None)  # 9, 9; no CSAT asked
+    assert (branch.nps_raw, branch.csat_raw) == (branch.nps, branch.csat) == (20.0, 66.7)
+    loan = by["loan_approval"]
+    assert (loan.ces_raw, loan.ces) == (66.7, 66.7)
+
+
+def test_days_are_whole_days_of_the_zone_asked(session, bank):
+    days = {"first_day": date(2026, 3, 2), "last_day": date(2026, 3, 15)}
+    assert build_filter(session, **days) == PERIOD  # UTC days: the API's
+    shanghai = build_filter(session, **days, zone=ZoneInfo("Asia/Shanghai"))
+    assert (shanghai.start, shanghai.end) == (
+        datetime(2026, 3, 1, 16, tzinfo=UTC),
+        datetime(2026, 3, 15, 16, tzinfo=UTC),
+    )
 
 
 def test_scores_by_week_segment_and_stage(session, bank):

@@ -2,7 +2,10 @@
 
 import csv
 import io
+import json
 import re
+from html import unescape
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 import sqlalchemy as sa
@@ -26,8 +29,14 @@ def bank(app, session):
     app.config["DASHBOARD_MIN_SAMPLE"] = 30
 
 
-def opened(html):
-    return re.search(r"Cases opened</th><td>(\d+)</td><td>(\d+)</td>", html).groups()
+def loop_row(html, label):
+    """This period's and the previous period's figure of a row of the closed-loop table."""
+    cell = r'<td data-label="[^"]*"><span class="figure">([^<]*)</span></td>'
+    return re.search(rf'<th scope="row">{re.escape(label)}</th>{cell}{cell}', html).groups()
+
+
+def chart_data(html):
+    return json.loads(re.search(r'id="chart-data">(.*?)</script>', html, re.S).group(1))
 
 
 def test_a_manager_sees_the_whole_bank_with_charts_and_tables(client, session, bank):
@@ -35,13 +44,41 @@ def test_a_manager_sees_the_whole_bank_with_charts_and_tables(client, session, b
     session.commit()
     login(client, manager.email, PASSWORD)
     html = client.get(f"/dashboard?{PERIOD}").get_data(as_text=True)
-    assert opened(html) == ("5", "1")
-    for chart in ("chart-trend", "chart-touchpoints", "chart-backlog"):
-        assert f'<canvas id="{chart}"' in html
-    assert "vendor/chartjs/chart.umd.min.js" in html
+    assert loop_row(html, "Cases opened") == ("5", "1")
+    # every chart in a box of fixed height, its table in the same card below it
+    for chart, table in (
+        ("chart-touchpoints", 'id="journey"'),
+        ("chart-nps-trend", "Week of"),
+        ("chart-closure-trend", "Week of"),
+        ("chart-backlog", "Open cases</th>"),
+    ):
+        assert re.search(rf'<div class="chart-box[^"]*">\s*<canvas id="{chart}"', html)
+        after = html[html.index(f'id="{chart}"') :]
+        assert after.index(table) < after.index("</section>")
+    assert "vendor/chartjs/chart.umd.min.js" in html and "dashboard.css" in html
     assert 'class="weakest"' in html and "Loan approval" in html
     assert "keyword=%E5%AE%A1%E6%89%B9" in html  # 审批, a link to the comments
     assert "<script>alert" not in html
+
+
+def test_scores_on_too_few_answers_are_shown_faded_not_dropped(client, session, bank):
+    manager = UserFactory(role="cx_manager", department=None)
+    session.commit()
+    login(client, manager.email, PASSWORD)
+    html = client.get(f"/dashboard?{PERIOD}").get_data(as_text=True)
+    journey = chart_data(html)["journey"]
+    # call_centre: two answers of 9 (the one at 23:59 UTC on 03-15 is 03-16 in Shanghai: out)
+    assert journey["labels"] == ["Branch visit", "Loan approval", "Call centre"]
+    assert journey["values"] == [20.0, -50.0, 100.0]
+    assert journey["enough"] == [True, True, False]
+    assert journey["notes"][2] == "n=1, too few to judge"
+    row = re.sub(r">\s+<", "><", html[html.index("Call centre</a>") :].split("</tr>")[0])
+    assert (
+        '<td data-label="NPS"><span class="figure"><span class="too-few">100.0</span>'
+        '<span class="sample sample-note">n=1, too few to judge</span></span></td>'
+    ) in row
+    weeks = chart_data(html)["npsTrend"]
+    assert (weeks["values"], weeks["enough"]) == ([-20.0, 20.0], [True, True])
 
 
 def test_staff_see_only_their_department(client, session, bank):
@@ -50,8 +87,9 @@ def test_staff_see_only_their_department(client, session, bank):
     login(client, staff.email, PASSWORD)
     # asking for the loans department changes nothing: cards' cases c1 and c6 only
     html = client.get(f"/dashboard?{PERIOD}&department=loans").get_data(as_text=True)
-    assert opened(html) == ("2", "1")
+    assert loop_row(html, "Cases opened") == ("2", "1")
     assert 'name="department"' not in html
+    assert "/dashboard/scorecard" not in html  # no scorecard for plain staff
     export = client.get(f"/dashboard/export/cases.csv?{PERIOD}").get_data(as_text=True)
     assert {row["department"] for row in csv.DictReader(io.StringIO(export.lstrip("\ufeff")))} == {
         "cards"
@@ -65,6 +103,77 @@ def test_the_dashboard_needs_a_login_and_speaks_chinese(client, session, bank):
     login(client, manager.email, PASSWORD)
     html = client.get(f"/dashboard?{PERIOD}&lang=zh_CN").get_data(as_text=True)
     assert "闭环" in html and "贷款审批" in html
+    assert chart_data(html)["journey"]["labels"][1] == "贷款审批"  # the chart's names too
+
+
+FILTERS = {
+    "start": "2026-03-02",
+    "end": "2026-03-15",
+    "department": "cards",
+    "touchpoint": "branch_visit",
+    "journey_stage": "onboarding",
+    "segment": "vip",
+    "branch": "Central",
+    "channel": "email",
+}
+
+
+def switch_to_chinese(html):
+    """The query of the page's link to the same page in Chinese."""
+    link = re.search(r'<a href="\?([^"]*)" lang="zh-CN"', html).group(1)
+    return parse_qs(unescape(link))
+
+
+@pytest.mark.parametrize("path", ["/dashboard", "/dashboard/scorecard", "/dashboard/responses"])
+def test_switching_language_keeps_every_filter(client, session, bank, path):
+    manager = UserFactory(role="cx_manager", department=None)
+    session.commit()
+    login(client, manager.email, PASSWORD)
+    asked = FILTERS | ({"keyword": "queue", "category": "detractor"} if "responses" in path else {})
+    html = client.get(f"{path}?{urlencode(asked)}&_method=x&page=1").get_data(as_text=True)
+    query = switch_to_chinese(html)
+    assert query.pop("lang") == ["zh_CN"]
+    assert "_method" not in query
+    assert {key: value for key, [value] in query.items() if key != "page"} == asked
+    chinese = client.get(f"{path}?{urlencode(query, doseq=True)}&lang=zh_CN").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in chinese
+    for name, value in FILTERS.items():  # the same filters, chosen in the form
+        if name in ("start", "end", "branch"):
+            kind = "text" if name == "branch" else "date"
+            assert f'name="{name}" type="{kind}" value="{value}"' in chinese
+        else:
+            chosen = rf'<select[^>]*name="{name}"[^>]*>.*?<option selected value="{value}"'
+            assert re.search(chosen, chinese, re.S)
+
+
+def test_filters_and_figures_say_words_not_codes(client, session, bank):
+    manager = UserFactory(role="cx_manager", department=None)
+    session.commit()
+    login(client, manager.email, PASSWORD)
+    html = client.get(f"/dashboard?{PERIOD}&segment=mass&channel=email").get_data(as_text=True)
+    assert '<option selected value="mass">Retail</option>' in html
+    assert '<option value="onboarding">Onboarding</option>' in html
+    assert '<option selected value="email">E-mail</option>' in html
+    assert "Segment: Retail" in html and "Channel: E-mail" in html  # what the view is
+    stages = html[html.index('id="journey"') :]
+    assert ">Onboarding</td>" in stages and ">onboarding<" not in stages
+
+
+def test_times_and_days_are_the_viewers_with_the_zone_shown(client, session, bank):
+    """The bank's zone (Asia/Shanghai) unless the user has one: the days of the period are
+    theirs, so the call-centre answer at 23:59 UTC on 03-15 falls on 03-16 in Shanghai."""
+    shanghai = UserFactory(role="cx_manager", department=None)
+    london = UserFactory(role="cx_manager", department=None, timezone="Europe/London")
+    session.commit()
+    asked = f"/dashboard/responses?{PERIOD}&touchpoint=call_centre"
+    login(client, shanghai.email, PASSWORD)
+    html = client.get(asked).get_data(as_text=True)
+    assert "1 response<" in html and "2026-03-13 16:00 UTC+8" in html
+    assert "Asia/Shanghai (UTC+8)" in html and "2026-03-02 to 2026-03-15" in html
+    login(client, london.email, PASSWORD)
+    html = client.get(asked).get_data(as_text=True)
+    assert "2 responses" in html and "2026-03-15 23:59 UTC" in html
+    assert "Europe/London" in html
 
 
 def test_keyword_click_through_lists_the_comments(client, session, bank):
@@ -75,6 +184,7 @@ def test_keyword_click_through_lists_the_comments(client, session, bank):
         f"/dashboard/responses?{PERIOD}&touchpoint=loan_approval&keyword=审批&category=detractor"
     ).get_data(as_text=True)
     assert "3 responses" in html and "审批太慢了" in html
+    assert "Comments with “审批”" in html and "Detractors" in html  # what the list is
 
 
 @pytest.mark.parametrize(

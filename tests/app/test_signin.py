@@ -116,9 +116,10 @@ def test_a_limit_must_allow_one_failure():
 def test_the_address_make_run_prints_leads_to_sign_in_then_to_the_inbox(client, session):
     user = UserFactory(role="admin", department=None)  # the bank is set up: it has an admin
     session.commit()
-    signed_out = client.get("/", follow_redirects=True)
-    assert signed_out.request.path == "/auth/login"
-    assert 'name="password"' in signed_out.get_data(as_text=True)
+    landing = client.get("/").get_data(as_text=True)  # what Touchloop is, and the ways in
+    assert 'href="/auth/login?next=/cases"' in landing
+    sign_in = client.get("/auth/login").get_data(as_text=True)
+    assert 'name="password"' in sign_in and 'autocomplete="current-password"' in sign_in
     login(client, user.email, PASSWORD)
     signed_in = client.get("/", follow_redirects=True)
     assert (signed_in.status_code, signed_in.request.path) == (200, "/cases")

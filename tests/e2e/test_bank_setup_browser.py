@@ -16,14 +16,16 @@ PASSWORD, STAFF_PASSWORD = "a long first password", "another long password"
 
 
 def test_an_admin_sets_up_a_new_bank_from_nothing(
-    app, mail_app, live_server, chromium, smtp_server, caplog
+    app, mail_app, live_server, journey, smtp_server, caplog
 ):
-    page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(error))
+    walk = journey("bank-setup", 1280)
+    page = walk.page
+    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))  # the app has none
     with caplog.at_level(logging.WARNING, logger="app.setup.routes"):
-        page.goto(live_server)
+        page.goto(f"{live_server}/?lang=en")
+        page.get_by_role("link", name="Set the bank up").first.click()
     assert page.url.endswith("/setup")
+    walk.look("setup")
     code = re.search(r"setup code: ([A-Z0-9-]+)", caplog.text).group(1)
 
     fill(page, {"code": code, "name": "Harbour Bank", "name_zh": "海港银行",
@@ -32,11 +34,13 @@ def test_an_admin_sets_up_a_new_bank_from_nothing(
     page.get_by_label("English").last.check()  # the admin's own language
     page.get_by_role("button", name="Set up the bank").click()
     assert "Your bank is set up" in page.content()
+    walk.look("welcome")
 
     page.goto(f"{live_server}/admin/departments/new")
     fill(page, {"code": "mortgages", "name": "Mortgages", "name_zh": "房贷部"})
     page.get_by_role("button", name="Save").click()
     assert "Department saved." in page.content()
+    walk.look("departments")
 
     page.goto(f"{live_server}/admin/users/invite")
     fill(page, {"email": STAFF, "name": "Wang Wei"})
@@ -47,26 +51,33 @@ def test_an_admin_sets_up_a_new_bank_from_nothing(
         deliver_outbox()
     [invite] = smtp_server.messages
     link = re.search(r"https?://\S+/auth/reset/\S+", body_of(invite)).group()
-    colleague = chromium.new_context(viewport={"width": 390, "height": 844}).new_page()
+    phone = journey("bank-setup-colleague", 390)
+    colleague = phone.page
+    colleague.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     colleague.goto(link)
+    phone.look("choose-password")
     fill(colleague, {"password": STAFF_PASSWORD, "confirm": STAFF_PASSWORD})
     colleague.get_by_role("button").last.click()
+    phone.look("sign-in")
     fill(colleague, {"email": STAFF, "password": STAFF_PASSWORD})
     colleague.get_by_role("button", name=re.compile("Sign in")).click()
     assert colleague.url.endswith("/cases")
 
     page.goto(f"{live_server}/admin/touchpoints/new")
     fill(page, {"code": "mortgage_signed", "name": "Mortgage signed", "name_zh": "房贷签约",
-                "journey_stage": "borrowing", "delay_minutes": "0"})  # fmt: skip
+                "delay_minutes": "0"})  # fmt: skip
+    page.locator("select[name=journey_stage]").select_option(label="Borrowing")  # in words
     page.locator("select[name=department_id]").select_option(label="Mortgages")
     page.get_by_role("button", name="Save").click()
     assert "Mortgage signed" in page.content()
+    walk.look("touchpoints")
 
     page.goto(f"{live_server}/admin/api-keys/new")
     fill(page, {"name": "core-banking"})
     page.get_by_role("button", name="Create the key").click()
     secret = page.locator("#secret").input_value()
     assert secret.startswith("tl_")
+    walk.look("api-key")
 
     event = {"event_id": "hb-0001", "touchpoint": "mortgage_signed",
              "customer": {"external_id": "HB-77", "email": "mei@example.com", "locale": "zh-CN"},
@@ -83,7 +94,7 @@ def test_an_admin_sets_up_a_new_bank_from_nothing(
         deliver_outbox()
     survey = smtp_server.messages[-1]
     assert survey["To"] == "mei@example.com" and "/s/" in body_of(survey)
-    assert errors == []
+    assert "房贷签约" in body_of(survey)  # the customer's language, the touchpoint by its name
 
 
 def fill(page, fields):

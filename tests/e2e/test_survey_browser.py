@@ -1,5 +1,6 @@
 """A customer answering on a phone, in a real browser: language, skip logic, keyboard, drafts."""
 
+import pytest
 import sqlalchemy as sa
 
 from app.models import Response
@@ -109,3 +110,32 @@ def test_answers_given_so_far_survive_leaving_the_page(app, session, live_server
     assert phone.locator("#nps-5").is_checked()
     assert phone.locator("#comment").input_value() == "I will finish this later"
     assert responses(session) == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "lang", "wrong", "send", "thanks"),
+    [
+        ("zh_CN", "zh-CN", "等待时间", "提交", "谢谢您"),
+        ("en", "en", "Waiting time", "Send", "Thank you"),
+    ],
+)
+def test_a_customer_answers_on_a_phone_in_their_language(
+    app, session, live_server, journey, locale, lang, wrong, send, thanks
+):
+    walk = journey(f"survey-{locale}", 390, has_touch=True, device_scale_factor=2)
+    page = walk.page
+    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))  # the app has none
+    page.goto(open_survey(app, session, live_server, locale=locale))
+    assert page.locator("html").get_attribute("lang") == lang
+    walk.look("survey")
+
+    page.locator("label", has=page.locator("#nps-3")).tap()
+    page.get_by_label(wrong).check()
+    page.locator("#comment").fill("审批等了三个星期。" if locale == "zh_CN" else "Three weeks.")
+    page.locator("#q-consent input[value=yes]").check()
+    walk.look("survey-answered")
+    page.get_by_role("button", name=send).tap()
+    page.get_by_role("heading", name=thanks).wait_for()
+    walk.look("thanks")
+    [response] = responses(session)
+    assert (response.nps, response.consent_to_contact, response.language) == (3, True, lang)

@@ -1,14 +1,25 @@
-"""The audit log's codes as words in the reader's language: kinds, what was done, fields.
+"""The audit log's codes as words in the reader's language: kinds, what was done, fields, values.
 
 A code with no label here is shown with its underscores as spaces: a new kind of entry is
-readable at once and gets its words when it is added here.
+readable at once and gets its words when it is added here. Logged values are stored codes too
+(a role, segments, a journey stage, a department's id): `shown` says them as words, and names
+objects through `names` (see app/admin/activity/names.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+
+from app.admin.api_keys.forms import SCOPE_LABELS
+from app.admin.calendar.forms import KIND_NAMES, weekday_names
+from app.admin.departments.forms import NOTIFY_MODES
+from app.admin.webhooks.forms import EVENT_LABELS
+from app.web.local_time import local_time
+from app.web.words import word, words, yes_no
 
 KINDS = {
     "case": _l("Case"),
@@ -26,6 +37,18 @@ KINDS = {
     "contact_rules": _l("Contact rules"),
     "bank": _l("The bank"),
 }
+# What an entry's subject names when it is not a kind of its own.
+PLACES = {
+    "dashboard": _l("Dashboard"),
+    "cases": _l("Cases"),
+    "calendar:hours": _l("Business hours"),
+}
+ACTORS = {
+    "system": _l("Touchloop itself"),
+    "cli": _l("The command line"),
+    "setup": _l("The first-run page"),
+    "anonymous": _l("Someone not signed in"),
+}
 DONE = {
     "create": _l("created"),
     "update": _l("changed"),
@@ -42,6 +65,7 @@ DONE = {
     "invite_accepted": _l("invitation accepted"),
     "reset_requested": _l("reset asked for"),
     "erase": _l("erased"),
+    "export": _l("exported"),
     "responses": _l("responses exported"),
     "cases": _l("cases exported"),
     "opened": _l("opened"),
@@ -49,6 +73,7 @@ DONE = {
     "note": _l("note added"),
     "contacted": _l("customer contacted"),
     "reassigned": _l("sent to another department"),
+    "assigned": _l("assigned"),
     "waiting": _l("clock stopped"),
     "resumed": _l("clock runs again"),
 }
@@ -108,7 +133,26 @@ FIELDS = {
     "quiet_start": _l("Quiet hours start"),
     "quiet_end": _l("Quiet hours end"),
     "default_cooldown_days": _l("Cooldown for new touchpoints (days)"),
+    "status": _l("Status"),
+    "successor": _l("Its work went to"),
+    "moved": _l("Moved"),
+    "open_cases": _l("Open cases"),
+    "rules": _l("Routing rules"),
+    "staff": _l("Staff"),
+    "expires_at": _l("Link works until"),
+    "added": _l("Days added"),
+    "source": _l("Source"),
+    "call": _l("Call"),
+    "format": _l("Format"),
+    "start": _l("From"),
+    "end": _l("To"),
 }
+SOURCES = {
+    "chinese-calendar": _l("China's statutory calendar"),
+    "environment": _l("the environment's settings"),
+}
+TIMES = frozenset({"expires_at", "previous_secret_until"})
+CHANGED = "(changed)"  # what the log keeps of a secret or a logo (governance.edits.CHANGED)
 
 
 def _words(code: str) -> str:
@@ -129,22 +173,144 @@ def field_label(name: str) -> str:
     return str(FIELDS.get(name, _words(name)))
 
 
-def shown(value: Any) -> str:
-    """A logged value as a person reads it: lists joined, nothing as a dash, yes and no."""
-    if value is None or value == "" or value == []:
+def actor_label(actor: str, names: Mapping[str, str] | None = None) -> str:
+    """Who acted: a person's e-mail, an API key's name, or what Touchloop calls itself."""
+    if names and actor in names:
+        return names[actor]
+    if actor.startswith(("api_key:", "api-key:")):
+        return str(_l("API key %(name)s", name=actor.split(":", 1)[1]))
+    return str(ACTORS.get(actor, actor))
+
+
+def subject_label(subject: str, names: Mapping[str, str] | None = None) -> str:
+    """The object of an entry: its kind in words and its name ("Touchpoint · Branch visit")."""
+    if subject in PLACES:
+        return str(PLACES[subject])
+    kind, _, key = subject.partition(":")
+    label = str(KINDS.get(kind, _words(kind)))
+    if not key:
+        return label
+    return f"{label} · {(names or {}).get(subject, key)}"
+
+
+def _named(prefix: str, names: Mapping[str, str]) -> Callable[[Any], str]:
+    return lambda value: names.get(f"{prefix}:{value}", str(value))
+
+
+def _listed(say: Callable[[Any], str]) -> Callable[[Any], str]:
+    return lambda values: ", ".join(say(value) for value in values)
+
+
+def _percent(value: Any) -> str:
+    return f"{round(float(value) * 100)}%"
+
+
+def _scores(rules: list[dict[str, Any]]) -> str:
+    marks = {"<=": "≤", ">=": "≥"}
+    parts = [f"{c['metric'].upper()} {marks.get(c['op'], c['op'])} {c['value']}" for c in rules]
+    return f" {_l('or')} ".join(parts)
+
+
+def _by_segment(days: dict[str, Any]) -> str:
+    return ", ".join(f"{word('segment', segment)}: {count}" for segment, count in days.items())
+
+
+def _weekdays(days: list[int]) -> str:
+    names = weekday_names("abbreviated")
+    return ", ".join(names[day] for day in days if 0 <= day < len(names))
+
+
+def _time(value: Any) -> str:
+    try:
+        return local_time(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
+def _sayings(names: Mapping[str, str]) -> dict[str, Callable[[Any], str]]:
+    """How each field's stored value is said, by the field's name."""
+    return {
+        "role": lambda code: word("role", code),
+        "segment": lambda code: word("segment", code),
+        "segments": lambda codes: words("segment", codes),
+        "journey_stage": lambda code: word("journey_stage", code),
+        "journey_stages": lambda codes: words("journey_stage", codes),
+        "locale": lambda code: word("language", code),
+        "languages": lambda codes: words("language", codes),
+        "priority": lambda code: word("priority", code) if isinstance(code, str) else str(code),
+        "status": lambda code: word("case_status", code),
+        "events": _listed(lambda code: str(EVENT_LABELS.get(code, code))),
+        "scopes": _listed(lambda code: str(SCOPE_LABELS.get(code, code))),
+        "notify_mode": lambda code: str(NOTIFY_MODES.get(code, code)),
+        "kind": lambda code: str(KIND_NAMES.get(code, code)),
+        "working_weekdays": _weekdays,
+        "sampling_rate": _percent,
+        "scores": _scores,
+        "fatigue_days": _by_segment,
+        "department_id": _named("department_id", names),
+        "successor": _named("department", names),
+        "assignee_id": _named("user", names),
+        "touchpoints": _listed(_named("touchpoint", names)),
+        "survey_code": _named("survey", names),
+        "source": lambda code: str(SOURCES.get(code, code)),
+        **{name: _time for name in TIMES},
+    }
+
+
+def shown(value: Any, field: str | None = None, names: Mapping[str, str] | None = None) -> str:
+    """A logged value as a person reads it: codes of a known field as words, objects by
+    their names, lists joined, nothing as a dash, yes and no."""
+    if value is None or value == "" or value == [] or value == {}:
         return "–"
+    if value == CHANGED:
+        return str(_l("changed"))
     if isinstance(value, bool):
-        return str(_l("yes") if value else _l("no"))
+        return yes_no(value)
+    saying = _sayings(names or {}).get(field or "")
+    if saying is not None:
+        return saying(value)
     if isinstance(value, list):
         return ", ".join(map(str, value))
     if isinstance(value, dict):
-        return ", ".join(f"{key}: {item}" for key, item in value.items())
+        return ", ".join(
+            f"{field_label(key)}: {shown(item, key, names)}" for key, item in value.items()
+        )
     return str(value)
+
+
+def _change(name: str, old: Any, new: Any, names: Mapping[str, str] | None, created: bool) -> str:
+    """before → after; a new object's value alone; a secret's "changed" once."""
+    if created or old == new == CHANGED:
+        return shown(new, name, names)
+    return f"{shown(old, name, names)} → {shown(new, name, names)}"
+
+
+def entry_lines(
+    detail: Mapping[str, Any], names: Mapping[str, str] | None = None, created: bool = False
+) -> list[tuple[str, str]]:
+    """An entry's detail as (field, what) lines: each change as before → after (a `created`
+    object's values alone), a case's status move likewise, and every other value as it is."""
+    lines = [
+        (field_label(name), _change(name, old, new, names, created))
+        for name, (old, new) in (detail.get("changes") or {}).items()
+    ]
+    if "from" in detail or "to" in detail:
+        move = (shown(detail.get(end), "status") for end in ("from", "to"))
+        lines.append((field_label("status"), " → ".join(move)))
+    lines += [
+        (field_label(name), shown(value, name, names))
+        for name, value in detail.items()
+        if name not in ("changes", "from", "to") and value not in (None, "", [], {})
+    ]
+    return lines
 
 
 HELPERS = {
     "kind_label": kind_label,
     "done_label": done_label,
     "field_label": field_label,
+    "actor_label": actor_label,
+    "subject_label": subject_label,
+    "entry_lines": entry_lines,
     "shown": shown,
 }

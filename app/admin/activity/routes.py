@@ -13,14 +13,15 @@ from wtforms.fields.choices import SelectChoice
 
 from app.admin.access import admin_console
 from app.admin.activity.forms import ActivityFilterForm
-from app.admin.activity.labels import KINDS
+from app.admin.activity.labels import ACTORS, KINDS
+from app.admin.activity.names import names_for
 from app.extensions import db
-from app.services.governance.activity import ActivityFilter, activity, actor_names, staff_actors
+from app.services.governance.activity import ActivityFilter, activity, staff_actors
 
 bp = admin_console(
     Blueprint("admin_activity", __name__, url_prefix="/admin/activity"), managers_read=False
 )
-OTHER_ACTORS = [("system", _l("Touchloop itself")), ("cli", _l("The command line"))]
+OTHER_ACTORS = [(code, label) for code, label in ACTORS.items() if code in ("system", "cli")]
 
 
 @bp.get("")
@@ -40,5 +41,5 @@ def activity_page() -> Any:
         last_day=form.end.data,
     )
     page = activity(db.session, wanted, request.args.get("page", 1, type=int))
-    names = actor_names(db.session, page.items)
+    names = names_for(db.session, page.items)
     return render_template("admin/activity/index.html", form=form, page=page, names=names)

@@ -12,6 +12,7 @@ from app.admin.calendar.forms import clock_field
 from app.models.customer import SEGMENTS
 from app.services.distribution.contact_settings import ContactSettings
 from app.web.forms import Form
+from app.web.words import SEGMENT
 
 DAYS = NumberRange(0, 365, message=_l("Between 0 and 365 days."))
 
@@ -25,10 +26,11 @@ class ContactRulesForm(Form):
     default_fatigue_days = IntegerField(
         _l("Days between two surveys to one customer"), validators=[InputRequired(), DAYS]
     )
-    fatigue_mass = _segment_days(_l("Mass-market customers"))
-    fatigue_private = _segment_days(_l("Private-banking customers"))
-    fatigue_vip = _segment_days(_l("VIP customers"))
-    fatigue_business = _segment_days(_l("Business customers"))
+    # Each segment by its words (app.web.words), as every other page says it.
+    fatigue_mass = _segment_days(SEGMENT["mass"])
+    fatigue_private = _segment_days(SEGMENT["private"])
+    fatigue_vip = _segment_days(SEGMENT["vip"])
+    fatigue_business = _segment_days(SEGMENT["business"])
     quiet_start = clock_field(_l("Quiet hours start (HH:MM)"))
     quiet_end = clock_field(_l("Quiet hours end (HH:MM)"))
     default_cooldown_days = IntegerField(

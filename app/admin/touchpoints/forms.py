@@ -17,6 +17,19 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from app.models.customer import SEGMENTS
 from app.web.forms import Form, checkboxes
+from app.web.words import JOURNEY_STAGE, SEGMENT
+
+# Each segment by its words; the code is what is stored and what bank systems send.
+SEGMENT_CHOICES = [SelectChoice(s, SEGMENT.get(s, s.replace("_", " "))) for s in SEGMENTS]
+
+
+def journey_stage_choices(keep: str | None = None) -> list[SelectChoice]:
+    """The journey's stages by their words, in the order customers live them; a stage stored
+    before (`keep`) that is not one of them stays offered, so saving does not change it."""
+    stages = [SelectChoice(code, label) for code, label in JOURNEY_STAGE.items()]
+    if keep and keep not in JOURNEY_STAGE:
+        stages.append(SelectChoice(keep, keep.replace("_", " ")))
+    return stages
 
 
 class TouchpointForm(Form):
@@ -24,7 +37,9 @@ class TouchpointForm(Form):
     name_zh = StringField(_l("Name (Chinese)"), validators=[InputRequired(), Length(max=120)])
     department_id = SelectField(_l("Owning department"), coerce=int)
     survey_code = SelectField(_l("Survey"))
-    journey_stage = StringField(_l("Journey stage"), validators=[InputRequired(), Length(max=40)])
+    journey_stage = SelectField(
+        _l("Journey stage"), choices=journey_stage_choices(), validators=[InputRequired()]
+    )
     journey_order = IntegerField(
         _l("Order in the journey"), default=0, validators=[NumberRange(0, 100)]
     )
@@ -43,9 +58,7 @@ class TouchpointForm(Form):
         default=100,
         validators=[InputRequired(), NumberRange(0, 100)],
     )
-    segments = checkboxes(
-        _l("Segments surveyed (none ticked: all)"), [SelectChoice(s, s) for s in SEGMENTS]
-    )
+    segments = checkboxes(_l("Segments surveyed (none ticked: all)"), SEGMENT_CHOICES)
     expiry_days = IntegerField(
         _l("Invitation expires after (days)"), default=14, validators=[NumberRange(1, 90)]
     )

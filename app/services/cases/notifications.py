@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext
@@ -38,10 +39,19 @@ from app.services.cases.webhook_endpoints import RESPONSE_RECEIVED, Target, queu
 from app.services.database.upsert import dialect_insert
 from app.services.distribution.letters import write_letter
 from app.services.distribution.outbox import enqueue_once
+from app.services.governance.bank_profile import bank_profile
 
 CURSOR = "case_events"
 RESPONSES_CURSOR = "responses"
 SETTLE = timedelta(seconds=10)
+
+
+class Reader(NamedTuple):
+    """Who an e-mail goes to, and the language and time zone (None: the bank's) it is in."""
+
+    address: str
+    language: str
+    zone: str | None
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,7 @@ def publish_case_events(
         )
     ).all()
     queued: Counter[str] = Counter()
-    teams: dict[int, list[tuple[str, str]]] = {}
+    teams: dict[int, list[Reader]] = {}
     hooks = targets(session, channels.webhook_url) if events else []
     for event in events:
         case = event.case
@@ -90,7 +100,8 @@ def publish_case_events(
                         session, case, event, "case_new", person, now, channels
                     )
             if case.assignee is not None and event.kind == "opened":
-                person = (case.assignee.email, case.assignee.locale)
+                assignee = case.assignee
+                person = Reader(assignee.email, assignee.locale, assignee.timezone)
                 queued["case_assigned"] += _email(
                     session, case, event, "case_assigned", person, now, channels
                 )
@@ -214,12 +225,13 @@ def send_digests(session: Session, *, now: datetime, channels: Channels) -> int:
         ).all()
         if not cases:
             continue
-        for address, language in _team(session, department):
+        for address, language, zone in _team(session, department):
             context = {"department": department, "cases": cases, "base_url": channels.base_url}
             letter = write_letter(
                 language,
                 "case_digest",
                 _digest_subject(len(cases), department.name),
+                zone=zone,
                 **context,
             )
             sent += enqueue_once(
@@ -237,14 +249,16 @@ def _digest_subject(count: int, team: str) -> Callable[[], str]:
     return lambda: gettext("%(count)d new cases for %(team)s", count=count, team=team)
 
 
-def _team(session: Session, department: Department) -> list[tuple[str, str]]:
-    """(address, language): the team mailbox, or every active staff member of the department."""
+def _team(session: Session, department: Department) -> list[Reader]:
+    """The team mailbox, in the bank's first language and zone, or every active staff member
+    of the department, each in their own."""
     if department.notify_email:
-        return [(department.notify_email, "en")]
+        bank = bank_profile(session)
+        return [Reader(department.notify_email, bank.languages[0], bank.timezone)]
     return [
-        (row.email, row.locale)
+        Reader(*row)
         for row in session.execute(
-            sa.select(User.email, User.locale).where(
+            sa.select(User.email, User.locale, User.timezone).where(
                 User.department_id == department.id, User.active
             )
         )
@@ -256,11 +270,11 @@ def _email(
     case: Case,
     event: CaseEvent,
     kind: str,
-    person: tuple[str, str],
+    person: Reader,
     now: datetime,
     channels: Channels,
 ) -> bool:
-    address, language = person
+    address, language, zone = person
     context = {"case": case, "kind": kind, "link": f"{channels.base_url}/cases/{case.id}"}
     letter = write_letter(
         language,
@@ -270,6 +284,7 @@ def _email(
             if kind == "case_new"
             else gettext("Case %(id)s is assigned to you", id=case.id)
         ),
+        zone=zone,
         **context,
     )
     return enqueue_once(

@@ -92,6 +92,7 @@ def _email(
         user.locale,
         "case_alert",
         lambda: gettext("Case %(id)s: %(what)s", id=case.id, what=_subject(step)),
+        zone=user.timezone,
         **context,
     )
     enqueue_email(

@@ -203,7 +203,9 @@ def _queue_email(
         "unsubscribe": unsubscribe,
         "expires_at": invitation.expires_at,
     }
-    letter = write_letter(customer.locale, kind, lambda: _subject(kind), **context)
+    letter = write_letter(
+        customer.locale, kind, lambda: _subject(kind), zone=customer.timezone, **context
+    )
     assert customer.email is not None
     enqueue_email(
         session,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -92,8 +92,9 @@ def _period(column: Any, wanted: ReportFilter) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
+def day_start(day: date, zone: tzinfo = UTC) -> datetime:
+    """The UTC moment a calendar day begins in `zone`."""
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
 
 def last_days(today: date, days: int = DEFAULT_DAYS) -> tuple[datetime, datetime]:
@@ -108,17 +109,22 @@ def build_filter(
     last_day: date | None,
     department: str | None = None,
     touchpoint: str | None = None,
+    zone: tzinfo = UTC,
     **facts: str | None,
 ) -> ReportFilter:
-    """A filter from what people type: whole UTC days (the last included) and codes."""
+    """A filter from what people type: whole days (the last included) of `zone`, and codes.
+
+    The API speaks UTC days; the dashboard the viewer's, so "1 November" starts at midnight
+    where the reader is.
+    """
     for field, day in (("start", first_day), ("end", last_day)):
         if day is not None and not FIRST_DAY <= day <= LAST_DAY:
             raise FilterRefused(field, f"{field} must be a day from {FIRST_DAY} to {LAST_DAY}")
     department_id = _id_of(session, Department, "department", department)
     touchpoint_id = _id_of(session, Touchpoint, "touchpoint", touchpoint)
     return ReportFilter(
-        start=None if first_day is None else day_start(first_day),
-        end=None if last_day is None else day_start(last_day + timedelta(days=1)),
+        start=None if first_day is None else day_start(first_day, zone),
+        end=None if last_day is None else day_start(last_day + timedelta(days=1), zone),
         department_id=department_id,
         touchpoint_id=touchpoint_id,
         **{key: value or None for key, value in facts.items()},

@@ -62,6 +62,24 @@ class ScoreRow:
     invitations_answered: int
     response_rate: float | None
 
+    # The scores whatever the sample, for showing a small one as such (faded, "too few to
+    # judge") rather than dropping it; None only when nobody answered.
+    @property
+    def nps_raw(self) -> float | None:
+        return _raw(self.promoters - self.detractors, self.nps_n)
+
+    @property
+    def csat_raw(self) -> float | None:
+        return _raw(self.satisfied, self.csat_n)
+
+    @property
+    def ces_raw(self) -> float | None:
+        return _raw(self.easy, self.ces_n)
+
+
+def _raw(part: int, sample: int) -> float | None:
+    return round(100 * part / sample, 1) if sample else None
+
 
 def _score(value: float, sample: int, min_sample: int) -> float | None:
     return round(value, 1) if sample and sample >= min_sample else None
