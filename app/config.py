@@ -30,6 +30,11 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> list[str]:
+    """A comma-separated setting as a list, empty items left out."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'touchloop.db'}")
     # Heroku-style URLs name the driver-less scheme; psycopg 3 needs its own.
@@ -112,6 +117,20 @@ class Config:
         # browser (/admin/webhooks): kept for deployments that configured it here.
         self.WEBHOOK_URL = os.environ.get("WEBHOOK_URL") or None
         self.WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET")  # SECRET_KEY when unset
+        # SMS and WeChat (app/services/distribution/providers/): the settings an admin sees are
+        # in the database (/admin/channels); the secrets come from here only and are never
+        # stored, shown or logged. The *_URL settings point a provider's client elsewhere
+        # (a test's fake server on loopback); unset, each client calls the provider itself.
+        self.PROVIDER_TIMEOUT_SECONDS = float(os.environ.get("PROVIDER_TIMEOUT_SECONDS", "10"))
+        self.SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN") or None
+        self.SMS_CALLBACK_SECRET = os.environ.get("SMS_CALLBACK_SECRET") or None
+        self.SMS_CALLBACK_ALLOWED_IPS = _list("SMS_CALLBACK_ALLOWED_IPS")
+        self.TENCENTCLOUD_SECRET_ID = os.environ.get("TENCENTCLOUD_SECRET_ID") or None
+        self.TENCENTCLOUD_SECRET_KEY = os.environ.get("TENCENTCLOUD_SECRET_KEY") or None
+        self.SMS_CLOUD_URL = os.environ.get("SMS_CLOUD_URL") or None
+        self.WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET") or None
+        self.WECHAT_CALLBACK_TOKEN = os.environ.get("WECHAT_CALLBACK_TOKEN") or None
+        self.WECHAT_API_URL = os.environ.get("WECHAT_API_URL") or None
         # Seconds a timeline entry settles before notifications go out (see notifications.py).
         self.NOTIFY_SETTLE_SECONDS = float(os.environ.get("NOTIFY_SETTLE_SECONDS", "10"))
         self.SLA_REMIND_BEFORE_HOURS = float(os.environ.get("SLA_REMIND_BEFORE_HOURS", "2"))
@@ -170,6 +189,11 @@ class Config:
         # Unknown or forged survey links from one IP before it is refused for a while.
         self.SURVEY_LINK_MAX_FAILURES = int(os.environ.get("SURVEY_LINK_MAX_FAILURES", "20"))
         self.SURVEY_LINK_BLOCK_MINUTES = int(os.environ.get("SURVEY_LINK_BLOCK_MINUTES", "10"))
+        # Answers one network (an IPv4 address, an IPv6 /64) may give through the branch QR
+        # posters in an hour; more are refused (429). A busy branch's guest Wi-Fi is one network.
+        self.POSTER_ANSWERS_PER_NETWORK_HOUR = int(
+            os.environ.get("POSTER_ANSWERS_PER_NETWORK_HOUR", "20")
+        )
         # Proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
         self.PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
         # Responses older than this lose their words and their link to the customer.

@@ -19,6 +19,7 @@ from app.admin.activity.routes import bp as admin_activity_bp
 from app.admin.api_keys.routes import bp as admin_api_keys_bp
 from app.admin.bank.routes import bp as admin_bank_bp
 from app.admin.calendar.routes import bp as admin_calendar_bp
+from app.admin.channels.routes import bp as admin_channels_bp
 from app.admin.commands import (
     api_key_cli,
     audit_cli,
@@ -29,6 +30,7 @@ from app.admin.commands import (
 from app.admin.contact_rules.routes import bp as admin_contact_rules_bp
 from app.admin.departments.routes import bp as admin_departments_bp
 from app.admin.outbox import bp as admin_outbox_bp
+from app.admin.posters.routes import bp as admin_posters_bp
 from app.admin.routes import bp as admin_bp
 from app.admin.touchpoints.routes import bp as admin_touchpoints_bp
 from app.admin.users.routes import bp as admin_users_bp
@@ -41,6 +43,8 @@ from app.config import INSTANCE_DIR, Config, check_production_settings
 from app.dashboard.routes import bp as dashboard_bp
 from app.dev.routes import bp as dev_bp
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
+from app.hooks.sms import bp as sms_hooks_bp
+from app.hooks.wechat import bp as wechat_hooks_bp
 from app.models import User
 from app.services.accounts.users import user_for_session
 from app.services.database.postgresql import tune_postgresql
@@ -48,6 +52,7 @@ from app.services.database.sqlite import tune_sqlite
 from app.setup.commands import setup_command, surveys_cli
 from app.setup.routes import bp as setup_bp
 from app.setup.routes import home
+from app.survey.posters import bp as poster_survey_bp
 from app.survey.routes import bp as survey_bp
 from app.web.availability import install_concurrency_gate, register_database_unavailable
 from app.web.brand import register_brand
@@ -143,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(cases_api_bp)
     app.register_blueprint(survey_bp)
+    app.register_blueprint(poster_survey_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(dashboard_bp)
@@ -155,8 +161,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bank_bp)
     app.register_blueprint(admin_calendar_bp)
     app.register_blueprint(admin_contact_rules_bp)
+    app.register_blueprint(admin_channels_bp)
     app.register_blueprint(admin_users_bp)
     app.register_blueprint(admin_webhooks_bp)
+    app.register_blueprint(admin_posters_bp)
+    app.register_blueprint(sms_hooks_bp)
+    app.register_blueprint(wechat_hooks_bp)
     # The address `make run` prints: the first run until the bank is set up, then the inbox.
     app.add_url_rule("/", "home", home)
     app.register_blueprint(setup_bp)
@@ -167,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
     # A survey link is its own credential: its pages check a token bound to the link
     # (app/survey/form_tokens.py) and set no cookie.
     csrf.exempt(survey_bp)
+    csrf.exempt(poster_survey_bp)  # its token is bound to the poster and the device
     if app.config["DEV_OUTBOX_PAGE"]:  # development only: check_production_settings
         app.register_blueprint(dev_bp)
 

@@ -76,7 +76,7 @@ def seed_touchpoint(app: Flask) -> None:
 def seed_links(app: Flask, count: int, *, first: int) -> list[str]:
     """`count` sent invitations to new customers numbered from `first`; their link paths."""
     config = app.config
-    links = Links(secret_key=config["SECRET_KEY"], base_url=config["BASE_URL"])
+    links = Links.of(config)
     link_pattern = re.compile(re.escape(config["BASE_URL"]) + r"(/s/[^\s\"<]+)")
     paths: list[str] = []
     with app.test_request_context():

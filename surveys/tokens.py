@@ -4,22 +4,39 @@ A survey token names the invitation and carries 128 random bits; the signature m
 mistyped links fail before any database lookup, and only the hash reaches the database, so a
 stolen copy of it cannot answer surveys. Expiry and single use live on the invitation row.
 An unsubscribe token names the customer: it must keep working for as long as e-mails exist.
+
+An SMS has no room for a signed token, so its link carries a short code instead (`/r/<code>`,
+7 letters and digits, about 42 bits): unsigned, found by its hash like any token, single use
+with its invitation, and guessed no faster than the survey pages' failed-link limit allows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import string
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
 _SURVEY = "touchloop.survey-link.v1"
+SHORT_CODE_LENGTH = 7
+_SHORT_ALPHABET = string.ascii_letters + string.digits
 _UNSUBSCRIBE = "touchloop.unsubscribe.v1"
 
 
 def new_token(secret_key: str, invitation_id: int) -> str:
     """A fresh survey-link token for an invitation."""
     return URLSafeSerializer(secret_key, salt=_SURVEY).dumps([invitation_id, secrets.token_hex(16)])
+
+
+def new_short_code() -> str:
+    """A fresh code for a short survey link (SMS)."""
+    return "".join(secrets.choice(_SHORT_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
+def is_short_code(token: str) -> bool:
+    """Whether a link's token is a short code rather than a signed token."""
+    return len(token) == SHORT_CODE_LENGTH and all(c in _SHORT_ALPHABET for c in token)
 
 
 def invitation_id_from(secret_key: str, token: str) -> int | None:

@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "app.dashboard": 6,
     "app.demo": 6,
     "app.dev": 6,
+    "app.hooks": 6,
     "app.setup": 6,
     "app.survey": 6,
     "app.worker": 6,

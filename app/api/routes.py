@@ -27,7 +27,9 @@ from app.api.schemas import (
 )
 from app.extensions import db
 from app.models import utcnow
+from app.services.distribution.contact_settings import contact_policy
 from app.services.distribution.events import event_status, ingest_events
+from app.services.distribution.invitations import Links, open_in_app
 from app.services.reports.filters import FilterRefused, ReportFilter, build_filter, scoped
 from app.services.reports.loop import closed_loop, closed_loop_fields
 from app.services.reports.scores import GroupBy, scores
@@ -39,17 +41,36 @@ answer_rejected_bodies(bp)
 @bp.post("/events")
 @require_scope("events:write")
 def post_event() -> Any:
+    """Store one event; with "channel": "link", answer with the survey's URL at once."""
     body = json_body()
     try:
-        event = EventPayload.model_validate(body).to_domain()
+        payload = EventPayload.model_validate(body)
     except ValidationError as error:
         return error_reply(422, "invalid", "The event is invalid.", field_errors(error))
-    [result] = ingest_events(db.session, [event], now=utcnow(), api_key_id=g.api_key.id)
+    event = payload.to_domain()
+    now = utcnow()
+    [result] = ingest_events(db.session, [event], now=now, api_key_id=g.api_key.id)
     if result.status == "rejected":
         fields = [FieldError(field="touchpoint", message=f"unknown touchpoint {event.touchpoint}")]
         return error_reply(422, "invalid", "Unknown touchpoint.", fields)
+    answer = EventResult(**vars(result))
+    if payload.channel == "link" and result.status == "accepted" and result.invitation_id:
+        opened = open_in_app(
+            db.session,
+            result.invitation_id,
+            links=Links.of(current_app.config),
+            policy=contact_policy(db.session, default=current_app.config["CONTACT_POLICY"]),
+            now=now,
+        )
+        answer = answer.model_copy(
+            update={
+                "invitation_status": opened.status,
+                "reason": opened.reason,
+                "survey_url": opened.url,
+            }
+        )
     db.session.commit()
-    return reply(EventResult(**vars(result)), 202)
+    return reply(answer, 202)
 
 
 @bp.post("/events:batch")
@@ -75,7 +96,15 @@ def post_events_batch() -> Any:
             )
             continue
         try:
-            valid.append(EventPayload.model_validate(raw).to_domain())
+            payload = EventPayload.model_validate(raw)
+            if payload.channel is not None:
+                field = FieldError(
+                    field=f"events[{index}].channel",
+                    message='"link" is answered by POST /events, one event at a time',
+                )
+                results.append(EventResult(event_id=event_id, status="invalid", fields=[field]))
+                continue
+            valid.append(payload.to_domain())
             results.append(None)
         except ValidationError as error:
             fields = field_errors(error, prefix=f"events[{index}].")

@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+import phonenumbers
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, validate_email
 from pydantic import (
     AfterValidator,
@@ -80,6 +81,25 @@ Email = Annotated[
 ]
 
 
+def mobile_number(value: str) -> str:
+    """A mobile in E.164 (+8613800138000); a number without a country code is taken as
+    mainland China's, the bank's home."""
+    try:
+        number = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException as error:
+        raise ValueError("not a phone number; send it in E.164, e.g. +8613800138000") from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid phone number; send it in E.164, e.g. +8613800138000")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+Mobile = Annotated[
+    str,
+    AfterValidator(mobile_number),
+    WithJsonSchema({"type": "string", "description": "E.164", "examples": ["+8613800138000"]}),
+]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -91,6 +111,11 @@ class CustomerPayload(_Strict):
     locale: Literal["en", "zh-CN"] = "en"
     segment: Literal["mass", "private", "vip", "business"] = "mass"
     timezone: Annotated[str, AfterValidator(_known_zone)] | None = None
+    mobile: Mobile | None = None
+    wechat_openid: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_-]{6,64}$", description="on the bank's official account"
+    )
+    preferred_channel: Literal["email", "sms", "wechat"] | None = None
 
 
 class EventPayload(_Strict):
@@ -99,6 +124,11 @@ class EventPayload(_Strict):
     customer: CustomerPayload
     occurred_at: Annotated[AwareDatetime, AfterValidator(_supported_moment)]
     attributes: dict[str, Any] = Field(default_factory=dict)
+    channel: Literal["link"] | None = Field(
+        default=None,
+        description='"link": answer at once with the survey\'s URL for the app to open, '
+        "instead of sending a message (POST /events only)",
+    )
 
     def to_domain(self) -> EventIn:
         customer = self.customer
@@ -112,6 +142,9 @@ class EventPayload(_Strict):
                 locale="zh_CN" if customer.locale == "zh-CN" else "en",
                 segment=customer.segment,
                 timezone=customer.timezone,
+                mobile=customer.mobile,
+                wechat_openid=customer.wechat_openid,
+                preferred_channel=customer.preferred_channel,
             ),
             occurred_at=self.occurred_at,
             attributes=self.attributes,
@@ -141,6 +174,9 @@ class EventResult(BaseModel):
         Literal["scheduled", "deferred", "sent", "answered", "expired", "suppressed"] | None
     ) = None
     reason: str = ""
+    survey_url: str | None = Field(
+        default=None, description='with "channel": "link", the survey to open, single use'
+    )
     fields: list[FieldError] = Field(default_factory=list)
 
 

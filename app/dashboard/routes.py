@@ -33,9 +33,10 @@ from app.cases.display import score_of
 from app.dashboard.charts import chart_data, trend_rows
 from app.dashboard.forms import FilterForm
 from app.extensions import db
-from app.models import Department, Touchpoint, utcnow
+from app.models import INVITATION_CHANNELS, Department, Touchpoint, utcnow
 from app.models.customer import SEGMENTS
 from app.services.governance import audit
+from app.services.reports.channels import channel_reach
 from app.services.reports.exports import Export, csv_chunks, export_rows, xlsx_file
 from app.services.reports.filters import (
     DEFAULT_DAYS,
@@ -94,7 +95,7 @@ def _filter_form() -> FilterForm:
     _choose(form.touchpoint, [(t.code, local_name(t)) for t in touchpoints])
     _choose(form.journey_stage, choices("journey_stage", stages))
     _choose(form.segment, choices("segment", SEGMENTS))
-    _choose(form.channel, choices("channel", sorted({t.channel for t in touchpoints})))
+    _choose(form.channel, choices("channel", (*INVITATION_CHANNELS, "qr")))
     return form
 
 
@@ -174,6 +175,7 @@ def index() -> Any:
         data=data,
         charts=chart_data(data, min_sample=config["DASHBOARD_MIN_SAMPLE"]),
         trend=trend_rows(data),
+        reach=channel_reach(db.session, wanted),
         min_sample=config["DASHBOARD_MIN_SAMPLE"],
     )
 

@@ -46,7 +46,7 @@ def send_invitation_now() -> Any:
     if not form.validate_on_submit():
         abort(400)
     config = current_app.config
-    links = Links(config["SECRET_KEY"], config["BASE_URL"])
+    links = Links.of(config)
     verdict = send_now(db.session, form.invitation_id.data, links=links, now=utcnow())
     db.session.commit()
     flash(*_outcome(verdict, db.session.get(Invitation, form.invitation_id.data)))

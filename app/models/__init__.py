@@ -10,12 +10,26 @@ from app.models.case import (
     CaseEvent,
     CaseStatus,
 )
+from app.models.channels import (
+    SMS_PROVIDERS,
+    BranchPoster,
+    ChannelSettings,
+    PosterAnswer,
+    ProviderToken,
+)
 from app.models.customer import Customer
 from app.models.org import ApiKey, Department, PasswordReset, Role, User
-from app.models.outbox import OutboxCursor, OutboxMessage, OutboxStatus, WebhookEndpoint
+from app.models.outbox import (
+    DeliveryStatus,
+    OutboxCursor,
+    OutboxMessage,
+    OutboxStatus,
+    WebhookEndpoint,
+)
 from app.models.routing_rule import RoutingRule
 from app.models.settings import Bank, BusinessHours, CalendarDay, ContactRules
 from app.models.survey import (
+    INVITATION_CHANNELS,
     Answer,
     Invitation,
     InvitationStatus,
@@ -31,22 +45,27 @@ from app.models.throttle import Throttle
 __all__ = [
     "CONTACT_CHANNELS",
     "FIRST_DAY",
+    "INVITATION_CHANNELS",
     "LAST_DAY",
     "OPEN_STATUSES",
     "ROOT_CAUSES",
+    "SMS_PROVIDERS",
     "Answer",
     "ApiKey",
     "AuditEntry",
     "AuditHead",
     "Bank",
     "Base",
+    "BranchPoster",
     "BusinessHours",
     "CalendarDay",
     "Case",
     "CaseEvent",
     "CaseStatus",
+    "ChannelSettings",
     "ContactRules",
     "Customer",
+    "DeliveryStatus",
     "Department",
     "Invitation",
     "InvitationStatus",
@@ -54,6 +73,8 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PasswordReset",
+    "PosterAnswer",
+    "ProviderToken",
     "Response",
     "Role",
     "RoutingRule",

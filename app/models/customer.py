@@ -24,3 +24,8 @@ class Customer(IdMixin, CreatedMixin, Base):
     segment: Mapped[str] = mapped_column(sa.String(20), default="mass")
     timezone: Mapped[str] = mapped_column(sa.String(60), default=DEFAULT_TIMEZONE)
     opted_out_at: Mapped[datetime | None]
+    # Where else the bank reaches them: a mobile in E.164 (+8613800138000) for SMS, the openid
+    # the bank's WeChat official account knows them by, and the channel they said they prefer.
+    mobile: Mapped[str | None] = mapped_column(sa.String(20), index=True)
+    wechat_openid: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    preferred_channel: Mapped[str | None] = mapped_column(sa.String(10))

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, CreatedMixin, IdMixin
+
+if TYPE_CHECKING:
+    from app.models.survey import Invitation
 
 
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # not sent: the invitation went by another channel first
+
+
+class DeliveryStatus(enum.StrEnum):
+    """What the provider's receipt said after the message left (SMS, WeChat)."""
+
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
 
 
 class OutboxMessage(IdMixin, CreatedMixin, Base):
@@ -43,6 +54,17 @@ class OutboxMessage(IdMixin, CreatedMixin, Base):
         sa.ForeignKey("webhook_endpoint.id"), index=True
     )
     answer: Mapped[str] = mapped_column(sa.String(500), default="")
+    # Which channel carries it ("email", "sms", "wechat"; webhook calls keep "email" and their
+    # kind), what the channel's provider needs beyond the text (a WeChat template's fields),
+    # the invitation it invites to, and what the provider's receipt said of it.
+    channel: Mapped[str] = mapped_column(sa.String(10), default="email", server_default="email")
+    payload: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    invitation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invitation.id"), index=True)
+    provider_ref: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    delivered_at: Mapped[datetime | None]
+    delivery_status: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
+
+    invitation: Mapped[Invitation | None] = relationship()
 
 
 class WebhookEndpoint(IdMixin, CreatedMixin, Base):

@@ -23,6 +23,11 @@ class InvitationStatus(enum.StrEnum):
     SUPPRESSED = "suppressed"
 
 
+# How an invitation may travel, in the order a touchpoint lists them: a message by e-mail, SMS or
+# WeChat, or "link", no message at all: the bank's app asks for the survey's URL and shows it.
+INVITATION_CHANNELS = ("email", "sms", "wechat", "link")
+
+
 class RoutingStatus(enum.StrEnum):
     PENDING = "pending"
     ROUTED = "routed"
@@ -51,7 +56,10 @@ class Touchpoint(IdMixin, CreatedMixin, Base):
     name_zh: Mapped[str] = mapped_column(sa.String(120), default="")
     journey_stage: Mapped[str] = mapped_column(sa.String(40))
     journey_order: Mapped[int] = mapped_column(default=0)
-    channel: Mapped[str] = mapped_column(sa.String(20), default="email")
+    # The channels to invite by, tried in this order (see workflows.channel_choice).
+    channels: Mapped[list[str]] = mapped_column(
+        sa.JSON, default=lambda: ["email"], server_default='["email"]'
+    )
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("department.id"))
     survey_code: Mapped[str] = mapped_column(sa.String(60))
     delay_minutes: Mapped[int] = mapped_column(default=0)
@@ -122,6 +130,9 @@ class Invitation(IdMixin, CreatedMixin, Base):
             "ix_invitation_sent", "sent_at", "touchpoint_id", "status", "event_id", where=SENT
         ),
         _partial("ix_invitation_case_id", "case_id", where="case_id IS NOT NULL"),
+        _partial(
+            "ix_invitation_delivery_due", "delivery_due_at", where="delivery_due_at IS NOT NULL"
+        ),
         sa.CheckConstraint("event_id IS NOT NULL OR case_id IS NOT NULL", name="has_origin"),
     )
 
@@ -143,6 +154,12 @@ class Invitation(IdMixin, CreatedMixin, Base):
     survey_id: Mapped[int | None] = mapped_column(sa.ForeignKey("survey.id"))
     draft: Mapped[dict[str, list[str]] | None] = mapped_column(sa.JSON)
     draft_saved_at: Mapped[datetime | None]
+    # The channel it went by (the last one tried), the ones tried before it, and when its
+    # message counts as undelivered if no delivery receipt has come (then the next is tried).
+    channel: Mapped[str | None] = mapped_column(sa.String(10))
+    # No Python default: an event's bulk INSERT … SELECT on PostgreSQL would write JSON null.
+    channels_tried: Mapped[list[str]] = mapped_column(sa.JSON, server_default="[]")
+    delivery_due_at: Mapped[datetime | None]
 
     customer: Mapped[Customer] = relationship()
     touchpoint: Mapped[Touchpoint] = relationship()

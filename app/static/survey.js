@@ -45,6 +45,7 @@
 
   var timer = null;
   function saveDraft() {
+    if (!form.dataset.draftUrl) return; // an anonymous survey (a branch's QR poster) has no draft
     clearTimeout(timer);
     timer = setTimeout(function () {
       fetch(form.dataset.draftUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" });

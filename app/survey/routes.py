@@ -1,4 +1,5 @@
-"""The customer's side: `/s/<token>` shows the survey and takes the answer once."""
+"""The customer's side: `/s/<token>` (or an SMS's `/r/<code>`) shows the survey and takes the
+answer once."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from app.survey.form_tokens import form_token, protect_link_posts
 from app.survey.forms import form_class
 from app.survey.pages import language_page
 from app.web.locale import current_language
-from surveys.tokens import customer_id_from, invitation_id_from, token_digest
+from surveys.tokens import customer_id_from, invitation_id_from, is_short_code, token_digest
 
 bp = Blueprint("survey", __name__)
 
@@ -53,10 +54,16 @@ def _refuse_link() -> NoReturn:
 
 
 def _link(token: str) -> OpenLink:
-    """The invitation behind a link; forged and unknown links get the same 404."""
-    invitation_id = invitation_id_from(current_app.config["SECRET_KEY"], token)
-    link = link_for_token(db.session, token_digest(token)) if invitation_id else None
-    if link is None or link.invitation_id != invitation_id:
+    """The invitation behind a link (a signed token, or an SMS's short code); forged and
+    unknown links get the same 404."""
+    if is_short_code(token):
+        link = link_for_token(db.session, token_digest(token))
+    else:
+        invitation_id = invitation_id_from(current_app.config["SECRET_KEY"], token)
+        link = link_for_token(db.session, token_digest(token)) if invitation_id else None
+        if link is not None and link.invitation_id != invitation_id:
+            link = None
+    if link is None:
         _refuse_link()
     g.page_locale = link.locale
     return link
@@ -80,6 +87,7 @@ def _unusable(unusable: LinkUnusable) -> Any:
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
+@bp.route("/r/<token>", methods=["GET", "POST"])
 @protect_link_posts
 def answer(token: str) -> Any:
     link = _link(token)
@@ -108,6 +116,7 @@ def answer(token: str) -> Any:
 
 
 @bp.post("/s/<token>/draft")
+@bp.post("/r/<token>/draft")
 @protect_link_posts
 def draft(token: str) -> Any:
     """The page's script saves answers as they are given, with the page's form token."""

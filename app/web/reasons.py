@@ -84,6 +84,7 @@ PARTS: list[tuple[re.Pattern[str], Saying]] = [
             channels=_(", ").join(word("channel", c) for c in m[1].split(", ")),
         ),
     ),
+    (re.compile(r"no channel left to try"), lambda m, names: _("no channel is left to try")),
     (re.compile(r"customer erased"), lambda m, names: _("the customer's data was erased")),
     (
         re.compile(r"not answered before it expired"),

@@ -29,7 +29,16 @@ from app.services.cases.notifications import (
 )
 from app.services.cases.sla_alerts import alert_due_cases
 from app.services.cases.webhooks import webhook_sender
+from app.services.distribution.channel_settings import (
+    EMAIL,
+    SMS,
+    WECHAT,
+    channel_settings,
+    sms_ready,
+    wechat_ready,
+)
 from app.services.distribution.contact_settings import contact_policy
+from app.services.distribution.fallback import claim_undelivered, fall_back
 from app.services.distribution.invitations import (
     Links,
     claim_due_invitations,
@@ -38,7 +47,14 @@ from app.services.distribution.invitations import (
     remind,
 )
 from app.services.distribution.mailer import SmtpSession, mail_configured
-from app.services.distribution.outbox import DeliveryReport, claim_deliverable, deliver_one
+from app.services.distribution.outbox import (
+    DeliveryReport,
+    Sender,
+    claim_deliverable,
+    deliver_one,
+)
+from app.services.distribution.providers.sms import sms_sender
+from app.services.distribution.providers.wechat import wechat_sender
 from app.services.feedback.followup import close_unconfirmed
 from app.services.governance.privacy import anonymise_expired
 from app.services.reports.summary import send_weekly_summaries as weekly_summaries
@@ -79,7 +95,7 @@ def _drain(claim: Callable[..., list[int]]) -> Iterator[int]:
 
 
 def _links() -> Links:
-    return Links(current_app.config["SECRET_KEY"], current_app.config["BASE_URL"])
+    return Links.of(current_app.config)
 
 
 def send_invitations() -> dict[str, int]:
@@ -198,24 +214,52 @@ def deliver_webhooks() -> dict[str, int]:
     return {f"webhooks_{key}": value for key, value in asdict(report).items()}
 
 
+def _deliver(channel: str, sender: Callable[[], Sender], label: str) -> dict[str, int]:
+    """The channel's queued messages, each through a sender made for it, with retries; the
+    counts named `<label>_sent`, `_retried` and `_failed`."""
+    report = DeliveryReport()
+    first_retry = timedelta(seconds=current_app.config["OUTBOX_FIRST_RETRY_SECONDS"])
+    for message_id in _drain(functools.partial(claim_deliverable, channel=channel)):
+        deliver_one(
+            db.session, message_id, sender(), now=utcnow(), report=report, first_retry=first_retry
+        )
+        db.session.commit()
+    return {f"{label}_{key}": value for key, value in asdict(report).items()}
+
+
 def deliver_outbox() -> dict[str, int]:
     """Queued e-mail goes out over SMTP; without a mail server it waits in the outbox."""
     if not mail_configured():
         return {"held_without_mail_server": 1}
-    report = DeliveryReport()
-    first_retry = timedelta(seconds=current_app.config["OUTBOX_FIRST_RETRY_SECONDS"])
     with SmtpSession() as smtp:
-        for message_id in _drain(claim_deliverable):
-            deliver_one(
-                db.session,
-                message_id,
-                smtp.send,
-                now=utcnow(),
-                report=report,
-                first_retry=first_retry,
-            )
-            db.session.commit()
-    return {f"emails_{key}": value for key, value in asdict(report).items()}
+        return _deliver(EMAIL, lambda: smtp.send, "emails")
+
+
+def deliver_sms() -> dict[str, int]:
+    """Queued SMS go to the bank's SMS platform or Tencent Cloud; without one set up they
+    wait, and their invitations fall back to the next channel after the receipt wait."""
+    config = current_app.config
+    if not sms_ready(channel_settings(db.session), config):
+        return {}
+    return _deliver(SMS, lambda: sms_sender(channel_settings(db.session), config), "sms")
+
+
+def deliver_wechat() -> dict[str, int]:
+    """Queued WeChat template messages go to the bank's official account's followers."""
+    config = current_app.config
+    if not wechat_ready(channel_settings(db.session), config):
+        return {}
+    return _deliver(WECHAT, lambda: wechat_sender(db.session, channel_settings(db.session), config))
+
+
+def fall_back_undelivered() -> dict[str, int]:
+    """Invitations whose message got no delivery receipt in time go by their next channel."""
+    moved = Counter[str]()
+    for invitation_id in _drain(claim_undelivered):
+        channel = fall_back(db.session, invitation_id, links=_links(), now=utcnow())
+        db.session.commit()
+        moved[f"fell_back_to_{channel}" if channel else "no_channel_left"] += 1
+    return dict(moved)
 
 
 def anonymise_old_responses() -> dict[str, int]:
@@ -242,6 +286,9 @@ JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "close_unconfirmed_cases": close_unconfirmed_cases,
     "send_weekly_summaries": send_weekly_summaries,
     "deliver_outbox": deliver_outbox,
+    "deliver_sms": deliver_sms,
+    "deliver_wechat": deliver_wechat,
+    "fall_back_undelivered": fall_back_undelivered,
     "deliver_webhooks": deliver_webhooks,
     "anonymise_old_responses": anonymise_old_responses,
 }

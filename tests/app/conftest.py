@@ -132,5 +132,6 @@ def url_for_rule(rule, world, case_id):
         "endpoint_id": 1,
         "year": 2027,
         "day_id": 1,
+        "poster_id": 1,
     }
     return rule.build({name: values[name] for name in rule.arguments})[1]

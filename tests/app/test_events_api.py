@@ -2,16 +2,26 @@
 
 from datetime import timedelta
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 
 from app.api.schemas import EventPayload
-from app.models import ApiKey, Customer, Invitation, Touchpoint, TouchpointEvent, utcnow
+from app.models import (
+    ApiKey,
+    Customer,
+    Invitation,
+    OutboxMessage,
+    Touchpoint,
+    TouchpointEvent,
+    utcnow,
+)
 from app.services.accounts.api_keys import api_key_for, create_api_key, revoke_api_key
 from app.services.database.remembered import REMEMBERED_FOR
 from app.services.distribution.events import ingest_event
 from app.services.distribution.touchpoints import update_touchpoint
+from app.services.feedback.survey_versions import sync_surveys
 from tests.app.openapi_check import assert_matches_openapi
 from tests.factories import TouchpointFactory
 
@@ -305,3 +315,77 @@ def test_a_keys_last_use_is_kept_to_the_minute_without_a_write_per_request(sessi
     session.commit()
     assert session.scalar(sa.select(ApiKey.last_used_at)) == start + timedelta(minutes=2)
     assert api_key_for(session, "tl_wrong", now=start) is None
+
+
+# The channels: a bank's app asks for the survey link at once ("link"), and customers come
+# with a mobile in E.164, a WeChat openid and a preferred channel.
+
+
+@pytest.fixture
+def surveys(session):
+    sync_surveys(session)
+    session.commit()
+
+
+def test_the_app_gets_the_survey_url_at_once_and_no_message_is_sent(app, bank, session, surveys):
+    answer = bank.post(event(channel="link"))
+    assert answer.status_code == 202
+    body = answer.get_json()
+    assert (body["status"], body["invitation_status"]) == ("accepted", "sent")
+    url = urlsplit(body["survey_url"])
+    assert url.path.startswith("/s/")
+    assert app.test_client().get(url.path).status_code == 200  # what the app's web view opens
+    assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_the_same_contact_rules_hold_a_link_back_with_the_reason(bank, surveys):
+    assert bank.post(event(channel="link")).get_json()["survey_url"]
+    again = bank.post(event(event_id="evt-1002", channel="link")).get_json()
+    assert again["survey_url"] is None
+    assert again["invitation_status"] in ("deferred", "expired")
+    assert "surveyed within" in again["reason"]
+
+
+def test_a_repeated_event_gets_no_second_url(bank, surveys):
+    bank.post(event(channel="link"))
+    repeated = bank.post(event(channel="link")).get_json()
+    assert (repeated["status"], repeated["survey_url"]) == ("duplicate", None)
+
+
+def test_link_in_a_batch_is_refused_for_that_event_only(bank, surveys):
+    answer = bank.post(
+        {"events": [event(channel="link"), event(event_id="evt-2")]}, path="/api/v1/events:batch"
+    ).get_json()
+    assert [r["status"] for r in answer["results"]] == ["invalid", "accepted"]
+    assert answer["results"][0]["fields"][0]["field"] == "events[0].channel"
+
+
+def test_customers_bring_a_mobile_an_openid_and_a_preference(bank, session):
+    customer = {
+        **event()["customer"],
+        "mobile": "138 0013 8000",
+        "wechat_openid": "oAbC_123-xyz",
+        "preferred_channel": "wechat",
+    }
+    assert bank.post(event(customer=customer)).status_code == 202
+    stored = session.scalar(sa.select(Customer))
+    assert (stored.mobile, stored.wechat_openid, stored.preferred_channel) == (
+        "+8613800138000",
+        "oAbC_123-xyz",
+        "wechat",
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("mobile", "12345"),
+        ("mobile", "call me"),
+        ("wechat_openid", "bad id!"),
+        ("preferred_channel", "fax"),
+    ],
+)
+def test_bad_contact_details_are_refused_naming_the_field(bank, field, value):
+    answer = bank.post(event(customer={**event()["customer"], field: value}))
+    assert answer.status_code == 422
+    assert answer.get_json()["fields"][0]["field"] == f"customer.{field}"

@@ -97,3 +97,37 @@ def test_answers_are_checked_against_their_response_by_index_on_a_fresh_database
     after = db.session.scalar(seq_scans)
     db.session.rollback()
     assert after == before
+
+
+def test_a_bank_with_history_gets_its_channels_in_place(scratch_app):
+    """0016 alters touchpoints, customers and invitations that other rows point at: in place,
+    so SQLite's foreign keys do not refuse it; sent invitations went by e-mail."""
+    upgrade(revision="0015_bank_setup")
+    at = "2026-01-01 00:00:00"
+    rows = [
+        "INSERT INTO department (id, code, name, name_zh, notify_mode, active, created_at)"
+        " VALUES (1, 'cards', 'Cards', '', 'immediate', true, :at)",
+        "INSERT INTO touchpoint (id, code, name, name_zh, journey_stage, journey_order, channel,"
+        " department_id, survey_code, delay_minutes, sampling_rate, expiry_days, reminder_hours,"
+        " priority, cooldown_days, overrides_fatigue, active, created_at) VALUES (1, 'card',"
+        " 'Card', '', 'borrowing', 0, 'email', 1, 'touchpoint_nps', 0, 1, 14, '[]', 50, 30,"
+        " false, true, :at)",
+        "INSERT INTO customer (id, external_id, name, email, locale, segment, timezone,"
+        " created_at) VALUES (1, 'C-1', '', 'a@example.com', 'en', 'mass', 'Asia/Shanghai', :at)",
+        "INSERT INTO touchpoint_event (id, event_id, touchpoint_id, customer_id, occurred_at,"
+        " received_at, attributes) VALUES (1, 'e-1', 1, 1, :at, :at, '{}')",
+        "INSERT INTO invitation (id, event_id, customer_id, touchpoint_id, status, send_after,"
+        " sent_at, reminders_sent, reason, created_at) VALUES"
+        " (1, 1, 1, 1, 'sent', :at, :at, 0, '', :at)",
+    ]
+    with db.engine.begin() as connection:
+        for row in rows:
+            connection.execute(sa.text(row), {"at": at})
+    upgrade()
+    with db.engine.connect() as connection:
+        channels = connection.scalar(sa.text("SELECT channels FROM touchpoint"))
+        sent_by, tried = connection.execute(
+            sa.text("SELECT channel, channels_tried FROM invitation")
+        ).one()
+    assert channels in (["email"], '["email"]') and sent_by == "email"
+    assert tried in ([], "[]")

@@ -19,7 +19,7 @@ from app.models import (
 )
 from app.services.accounts.api_keys import create_api_key
 from app.services.cases.lifecycle import add_note
-from app.services.distribution.outbox import enqueue_email
+from app.services.distribution.outbox import enqueue_email, enqueue_message
 from app.services.feedback.survey_versions import sync_surveys
 from app.services.governance.privacy import months_before
 from app.worker.jobs import JOBS, run_job
@@ -27,6 +27,7 @@ from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, TouchpointFactory, UserFactory, survey_link
 
 NAME, EMAIL = "陈美玲", "meiling.chen@example.com"
+MOBILE, OPENID = "+8613912345678", "oWx_9Kd2mQ7pLr"
 
 
 def test_no_customer_name_or_email_reaches_the_logs(app, client, session, caplog):
@@ -170,3 +171,33 @@ def test_erase_removes_the_webhook_calls_about_the_customer_and_only_theirs(
     left = set(session.scalars(sa.select(OutboxMessage.subject_key)))
     assert {key for key, about_them in keys.items() if not about_them} <= left
     assert not {key for key, about_them in keys.items() if about_them} & left
+
+
+def test_erase_and_export_cover_the_mobile_the_openid_and_their_messages(
+    runner, session, detractor_case
+):
+    case = detractor_case()
+    customer = case.response.customer
+    customer.mobile, customer.wechat_openid, customer.preferred_channel = MOBILE, OPENID, "sms"
+    for channel, recipient in (("sms", MOBILE), ("wechat", OPENID)):
+        enqueue_message(
+            session, channel=channel, kind="invitation", subject_key=f"invitation:{channel}",
+            recipient=recipient, body_text="1分钟问卷 https://bank.example/r/Ab3dE5g", now=utcnow(),
+        )  # fmt: skip
+    external_id, customer_id = customer.external_id, customer.id
+    session.commit()
+
+    exported = json.loads(runner.invoke(args=["customer", "export", external_id]).output)
+    assert exported["customer"]["mobile"] == MOBILE
+    assert exported["customer"]["wechat_openid"] == OPENID
+    assert {(m["channel"], m["recipient"]) for m in exported["messages"]} >= {
+        ("sms", MOBILE),
+        ("wechat", OPENID),
+    }
+
+    assert runner.invoke(args=["customer", "erase", external_id]).exit_code == 0
+    session.expire_all()
+    erased = session.get(Customer, customer_id)
+    assert (erased.mobile, erased.wechat_openid, erased.preferred_channel) == (None, None, None)
+    dump = " ".join(str(row) for row in session.execute(sa.select(OutboxMessage.__table__)).all())
+    assert MOBILE not in dump and OPENID not in dump

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.admin.api_keys.forms import SCOPE_LABELS
 from app.admin.calendar.forms import KIND_NAMES, weekday_names
+from app.admin.channels.forms import SMS_PROVIDERS
 from app.admin.departments.forms import NOTIFY_MODES
 from app.admin.webhooks.forms import EVENT_LABELS
 from app.web.local_time import local_time
@@ -36,6 +37,8 @@ KINDS = {
     "calendar_day": _l("Calendar day"),
     "contact_rules": _l("Contact rules"),
     "bank": _l("The bank"),
+    "channel_settings": _l("Channels"),
+    "poster": _l("QR poster"),
 }
 # What an entry's subject names when it is not a kind of its own.
 PLACES = {
@@ -146,12 +149,33 @@ FIELDS = {
     "format": _l("Format"),
     "start": _l("From"),
     "end": _l("To"),
+    "channels": _l("Channels, in order"),
+    "sms_provider": _l("SMS provider"),
+    "sms_signature": _l("SMS signature"),
+    "sms_text_zh": _l("SMS text in Chinese"),
+    "sms_text_en": _l("SMS text in English"),
+    "sms_opt_out_keyword": _l("Opt-out reply keyword"),
+    "sms_http_url": _l("SMS platform URL"),
+    "sms_http_method": _l("SMS platform method"),
+    "sms_http_body": _l("SMS platform request body"),
+    "sms_cloud_app_id": _l("Tencent Cloud SMS app ID"),
+    "sms_cloud_template_zh": _l("Tencent Cloud template, Chinese"),
+    "sms_cloud_template_en": _l("Tencent Cloud template, English"),
+    "sms_cloud_region": _l("Tencent Cloud region"),
+    "wechat_app_id": _l("WeChat official account app ID"),
+    "wechat_template_id": _l("WeChat template ID"),
+    "receipt_wait_minutes": _l("Receipt wait (minutes)"),
+    "branch": _l("Branch"),
+    "token": _l("Code in the QR"),
+    "touchpoint_id": _l("Touchpoint"),
+    "retired_at": _l("Retired at"),
 }
+SMS_PROVIDER_NAMES = {choice.value: choice.label for choice in SMS_PROVIDERS}
 SOURCES = {
     "chinese-calendar": _l("China's statutory calendar"),
     "environment": _l("the environment's settings"),
 }
-TIMES = frozenset({"expires_at", "previous_secret_until"})
+TIMES = frozenset({"expires_at", "previous_secret_until", "retired_at"})
 CHANGED = "(changed)"  # what the log keeps of a secret or a logo (governance.edits.CHANGED)
 
 
@@ -251,6 +275,9 @@ def _sayings(names: Mapping[str, str]) -> dict[str, Callable[[Any], str]]:
         "successor": _named("department", names),
         "assignee_id": _named("user", names),
         "touchpoints": _listed(_named("touchpoint", names)),
+        "touchpoint_id": _named("touchpoint_id", names),
+        "channels": lambda codes: words("channel", codes),
+        "sms_provider": lambda code: str(SMS_PROVIDER_NAMES.get(code, code)),
         "survey_code": _named("survey", names),
         "source": lambda code: str(SOURCES.get(code, code)),
         **{name: _time for name in TIMES},

@@ -54,7 +54,9 @@ def names_for(session: Session, entries: list[AuditEntry]) -> dict[str, str]:
             local_name(department)
         )
     for touchpoint in session.scalars(sa.select(Touchpoint)):
-        names[f"touchpoint:{touchpoint.code}"] = local_name(touchpoint)
+        names[f"touchpoint:{touchpoint.code}"] = names[f"touchpoint_id:{touchpoint.id}"] = (
+            local_name(touchpoint)
+        )
     for code, title in survey_titles(session).items():
         names[f"survey:{code}"] = title
     rules = _ids(entries, "rule")

@@ -13,14 +13,35 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.models.customer import SEGMENTS
 from app.web.forms import Form, checkboxes
-from app.web.words import JOURNEY_STAGE, SEGMENT
+from app.web.words import CHANNEL, JOURNEY_STAGE, SEGMENT
 
 # Each segment by its words; the code is what is stored and what bank systems send.
 SEGMENT_CHOICES = [SelectChoice(s, SEGMENT.get(s, s.replace("_", " "))) for s in SEGMENTS]
+# The channels that carry a message; "link" is no message (the bank's app asks for the link
+# of one event through the API), so it has no place in a touchpoint's order.
+MESSAGE_CHANNELS = ("email", "sms", "wechat")
+CHANNEL_CHOICES = [SelectChoice(c, CHANNEL[c]) for c in MESSAGE_CHANNELS]
+
+
+def _not_chosen_before(form: Form, field: SelectField) -> None:
+    """A channel appears once in the order: a second try by it would reach nobody new."""
+    fields = form.channel_fields()
+    earlier = fields[: fields.index(field)]
+    if field.data and field.data in {f.data for f in earlier}:
+        raise ValidationError(_l("Already chosen above: choose another channel or none."))
+
+
+def _then_channel(label: Any) -> SelectField:
+    return SelectField(
+        label,
+        choices=[SelectChoice("", _l("none")), *CHANNEL_CHOICES],
+        default="",
+        validators=[_not_chosen_before],
+    )
 
 
 def journey_stage_choices(keep: str | None = None) -> list[SelectChoice]:
@@ -76,7 +97,20 @@ class TouchpointForm(Form):
         _l("Cooldown for this touchpoint (days)"), validators=[NumberRange(0, 365)]
     )
     overrides_fatigue = BooleanField(_l("May override the fatigue rule (complaints)"))
+    # Its choices have no "none": a touchpoint invites by at least one channel.
+    first_channel = SelectField(_l("Invite first by"), choices=CHANNEL_CHOICES, default="email")
+    second_channel = _then_channel(_l("If that fails or cannot reach the customer, then by"))
+    third_channel = _then_channel(_l("And after that by"))
     active = BooleanField(_l("Active"), default=True)
+
+    def channel_fields(self) -> list[SelectField]:
+        return [self.first_channel, self.second_channel, self.third_channel]
+
+    def show_channels(self, channels: list[str]) -> None:
+        """Show a touchpoint's order in the three selects (the message channels of it)."""
+        order = [c for c in channels if c in MESSAGE_CHANNELS]
+        for field, channel in zip(self.channel_fields(), [*order, "", "", ""], strict=False):
+            field.data = channel
 
     def values(self) -> dict[str, Any]:
         """The form as model values (percent to a rate, text lists to lists)."""
@@ -97,6 +131,7 @@ class TouchpointForm(Form):
             "priority": self.priority.data,
             "cooldown_days": self.cooldown_days.data,
             "overrides_fatigue": self.overrides_fatigue.data,
+            "channels": [f.data for f in self.channel_fields() if f.data],
             "active": self.active.data,
         }
 

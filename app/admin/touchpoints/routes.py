@@ -60,6 +60,7 @@ def touchpoint_edit(code: str) -> Any:
         form.sampling_percent.data = round(touchpoint.sampling_rate * 100)
         form.segments.data = touchpoint.segments or []
         form.reminder_hours.data = ", ".join(str(h) for h in touchpoint.reminder_hours)
+        form.show_channels(touchpoint.channels)
     return save_or_show(
         form,
         lambda: update_touchpoint(db.session, touchpoint, form.values(), actor=actor()),

@@ -61,7 +61,11 @@ def route_response(
         apply_followup(session, response, now=now)
         return None
     event = response.invitation.event if response.invitation else None
-    facts = facts_of(response, event.attributes if event else {})
+    # An answer with no event (a branch's QR poster) still has the branch it was given at.
+    attributes = (
+        event.attributes if event else {"branch": response.branch} if response.branch else {}
+    )
+    facts = facts_of(response, attributes)
     rules = active_rules(session)
     decision = route(facts, [rule for _, rule in rules])
     if decision is None:

@@ -34,7 +34,15 @@ ACTIVE_TOUCHPOINTS = sa.select(Touchpoint.__table__).where(
     _touchpoint.code.in_(sa.bindparam("codes", expanding=True)), _touchpoint.active
 )
 TOUCHPOINTS: Remembered[str, sa.Row[Any]] = Remembered()  # active ones, by code
-CUSTOMER_DETAILS = ("email", "name", "locale", "segment")
+CUSTOMER_DETAILS = (
+    "email",
+    "name",
+    "locale",
+    "segment",
+    "mobile",
+    "wechat_openid",
+    "preferred_channel",
+)
 EVENT_COLUMNS = (
     "event_id",
     "touchpoint_id",
@@ -166,6 +174,9 @@ class CustomerIn:
     locale: str = "en"
     segment: str = "mass"
     timezone: str | None = None
+    mobile: str | None = None
+    wechat_openid: str | None = None
+    preferred_channel: str | None = None
 
 
 @dataclass(frozen=True)

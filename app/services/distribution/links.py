@@ -64,7 +64,7 @@ _LINK = (
         Touchpoint.survey_code,
         Touchpoint.journey_stage,
         Touchpoint.department_id,
-        Touchpoint.channel,
+        sa.func.coalesce(Invitation.channel, "email"),
         TouchpointEvent.attributes,
         Survey.code,
         Survey.version,

@@ -1,7 +1,11 @@
-"""The persistent outbox: e-mail is queued in the business transaction and delivered later.
+"""The persistent outbox: every message (e-mail, SMS, WeChat, webhook call) is queued in the
+business transaction and delivered later by the channel's job.
 
-Delivery retries temporary failures (connection refused, 4xx) with exponential back-off and
-marks permanent ones (5xx, or too many attempts) as failed, visible to operators.
+Delivery retries temporary failures (connection refused, a timeout, a provider's 5xx or rate
+limit) with exponential back-off and marks permanent ones (refused for good, or too many
+attempts) as failed, visible to operators. A failed survey invitation is due at once for its
+next channel (distribution.fallback); SMS and WeChat messages then wait for the provider's
+receipt (distribution.receipts).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import OutboxMessage, OutboxStatus
+from app.models import Invitation, InvitationStatus, OutboxMessage, OutboxStatus
 from app.services.database.claims import DEFAULT_LEASE, claim_due
 from app.services.database.upsert import dialect_insert
 
@@ -23,11 +27,16 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=2)
 
-Sender = Callable[[OutboxMessage], None]
+# Sends one message; returns the provider's id for it (matched by its receipts), if any.
+Sender = Callable[[OutboxMessage], str | None]
 
 
 class PermanentDeliveryError(Exception):
     """The recipient's server refused the message for good; retrying cannot help."""
+
+
+class TemporaryDeliveryError(Exception):
+    """The provider could not take the message now (down, slow, rate-limited): try again."""
 
 
 @dataclass
@@ -37,20 +46,24 @@ class DeliveryReport:
     failed: int = 0
 
 
-def enqueue_email(
+def enqueue_message(
     session: Session,
     *,
+    channel: str,
     kind: str,
     subject_key: str,
     recipient: str,
-    subject: str,
     body_text: str,
-    body_html: str,
     now: datetime,
+    subject: str = "",
+    body_html: str = "",
     headers: dict[str, str] | None = None,
+    payload: dict[str, Any] | None = None,
+    invitation_id: int | None = None,
 ) -> OutboxMessage:
-    """Queue one e-mail; (kind, subject_key) is unique, so a retried caller cannot queue twice."""
+    """Queue one message; (kind, subject_key) is unique, so a retried caller cannot queue twice."""
     message = OutboxMessage(
+        channel=channel,
         kind=kind,
         subject_key=subject_key,
         recipient=recipient,
@@ -58,6 +71,8 @@ def enqueue_email(
         body_text=body_text,
         body_html=body_html,
         headers=headers or {},
+        payload=payload,
+        invitation_id=invitation_id,
         next_attempt_at=now,
     )
     session.add(message)
@@ -65,7 +80,13 @@ def enqueue_email(
     return message
 
 
+def enqueue_email(session: Session, **fields: Any) -> OutboxMessage:
+    """Queue one e-mail (subject, text and HTML bodies, headers)."""
+    return enqueue_message(session, channel=EMAIL, **fields)
+
+
 WEBHOOK = "webhook"
+EMAIL = "email"
 
 
 def enqueue_once(session: Session, **fields: Any) -> bool:
@@ -86,15 +107,20 @@ def claim_deliverable(
     *,
     now: datetime,
     webhooks: bool = False,
+    channel: str = EMAIL,
     limit: int = 50,
     lease: timedelta = DEFAULT_LEASE,
 ) -> list[int]:
-    """Lease the e-mails (or, with `webhooks`, the webhook calls) due for a delivery attempt."""
-    kind = OutboxMessage.kind == WEBHOOK if webhooks else OutboxMessage.kind != WEBHOOK
+    """Lease the channel's messages (or, with `webhooks`, the webhook calls) due for a try."""
+    which = (
+        OutboxMessage.kind == WEBHOOK
+        if webhooks
+        else sa.and_(OutboxMessage.kind != WEBHOOK, OutboxMessage.channel == channel)
+    )
     return claim_due(
         session,
         OutboxMessage,
-        kind,
+        which,
         OutboxMessage.status == OutboxStatus.PENDING,
         OutboxMessage.next_attempt_at <= now,
         now=now,
@@ -119,12 +145,12 @@ def deliver_one(
     message.attempts += 1
     message.claimed_until = None
     try:
-        send(message)
+        provider_ref = send(message)
     except PermanentDeliveryError as error:
-        _fail(message, str(error), report)
-    except (smtplib.SMTPException, OSError) as error:
+        _fail(message, str(error), report, now)
+    except (smtplib.SMTPException, OSError, TemporaryDeliveryError) as error:
         if message.attempts >= MAX_ATTEMPTS:
-            _fail(message, f"gave up after {message.attempts} attempts: {error}", report)
+            _fail(message, f"gave up after {message.attempts} attempts: {error}", report, now)
         else:
             message.last_error = str(error)[:2000]
             message.next_attempt_at = now + retry_delay(message.attempts, first_retry)
@@ -133,6 +159,7 @@ def deliver_one(
         message.status = OutboxStatus.SENT
         message.sent_at = now
         message.last_error = ""
+        message.provider_ref = provider_ref
         report.sent += 1
     session.flush()
 
@@ -142,10 +169,17 @@ def retry_delay(attempts: int, first: timedelta = FIRST_RETRY) -> timedelta:
     return min(first * 2 ** (attempts - 1), LONGEST_RETRY)
 
 
-def _fail(message: OutboxMessage, error: str, report: DeliveryReport) -> None:
+def _fail(message: OutboxMessage, error: str, report: DeliveryReport, now: datetime) -> None:
     message.status = OutboxStatus.FAILED
     message.last_error = error[:2000]
     report.failed += 1
+    undelivered(message.invitation, now)
+
+
+def undelivered(invitation: Invitation | None, now: datetime) -> None:
+    """The invitation's message will not arrive: its next channel is due now (fallback)."""
+    if invitation is not None and invitation.status == InvitationStatus.SENT:
+        invitation.delivery_due_at = now
 
 
 def recent_messages(

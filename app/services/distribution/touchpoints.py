@@ -18,6 +18,7 @@ EDITABLE = frozenset(
         "name", "name_zh", "department_id", "survey_code", "journey_stage", "journey_order",
         "delay_minutes", "send_at_local_time", "sampling_rate", "segments", "expiry_days",
         "reminder_hours", "priority", "cooldown_days", "overrides_fatigue", "active",
+        "channels",
     }
 )  # fmt: skip
 

@@ -6,6 +6,7 @@ finds what they had given, until they submit or the link expires.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -186,16 +187,9 @@ def record_response(
         segment=link.segment,
         branch=None if branch is None else str(branch)[:80],
         submitted_at=now,
-        nps=scores.nps,
-        nps_category=scores.nps_category,
-        csat=scores.csat,
-        csat_satisfied=scores.csat_satisfied,
-        ces=scores.ces,
-        ces_scale=scores.ces_scale,
-        comment=scores.comment,
         language=language,
-        consent_to_contact=scores.consent_to_contact,
         routing_status=RoutingStatus.PENDING,
+        **asdict(scores),
     )
     # Everything above is worked out before the first write: from the claim to the commit the
     # link's row is locked (the whole database, on SQLite), so that stretch is kept short.

@@ -137,8 +137,25 @@ def _messages_about(session: Session, customer: Customer) -> sa.ColumnElement[bo
     about = [OutboxMessage.subject_key.like(f"case:{case_id}:%") for case_id in case_ids]
     about += [_webhook_call(f"case_event:{event_id}") for event_id in event_ids]
     about += [_webhook_call(f"response:{response_id}") for response_id in response_ids]
-    to_them = sa.func.lower(OutboxMessage.recipient) == (customer.email or "").lower()
-    return sa.or_(to_them, *about) if customer.email else sa.or_(sa.false(), *about)
+    return sa.or_(_to_them(customer), *about)
+
+
+def _to_them(customer: Customer) -> sa.ColumnElement[bool]:
+    """Messages to the customer: those of their invitations, and any to one of their
+    addresses (e-mail, mobile, WeChat openid), whatever the channel."""
+    theirs = [
+        OutboxMessage.invitation_id.in_(
+            sa.select(Invitation.id).where(Invitation.customer_id == customer.id)
+        )
+    ]
+    if customer.email:
+        theirs.append(sa.func.lower(OutboxMessage.recipient) == customer.email.lower())
+    theirs += [
+        OutboxMessage.recipient == address
+        for address in (customer.mobile, customer.wechat_openid)
+        if address
+    ]
+    return sa.or_(*theirs)
 
 
 def _webhook_call(event: str) -> sa.ColumnElement[bool]:
@@ -173,6 +190,7 @@ def erase_customer(session: Session, external_id: str, *, now: datetime) -> dict
         .execution_options(synchronize_session=False)
     )
     customer.external_id, customer.name, customer.email = f"erased:{customer.id}", "", None
+    customer.mobile = customer.wechat_openid = customer.preferred_channel = None
     customer.opted_out_at = customer.opted_out_at or now
     session.flush()
     return {
@@ -199,15 +217,16 @@ def export_customer(session: Session, external_id: str) -> tuple[int, dict[str, 
         sa.select(Invitation).where(Invitation.customer_id == customer.id).order_by(Invitation.id)
     ).all()
     messages = session.scalars(
-        sa.select(OutboxMessage)
-        .where(sa.func.lower(OutboxMessage.recipient) == (customer.email or "").lower())
-        .order_by(OutboxMessage.id)
+        sa.select(OutboxMessage).where(_to_them(customer)).order_by(OutboxMessage.id)
     ).all()
     return customer.id, {
         "customer": {
             "external_id": customer.external_id,
             "name": customer.name,
             "email": customer.email,
+            "mobile": customer.mobile,
+            "wechat_openid": customer.wechat_openid,
+            "preferred_channel": customer.preferred_channel,
             "locale": customer.locale,
             "segment": customer.segment,
             "timezone": customer.timezone,
@@ -227,6 +246,7 @@ def export_customer(session: Session, external_id: str) -> tuple[int, dict[str, 
             {
                 "touchpoint": i.touchpoint.code,
                 "status": i.status,
+                "channel": i.channel,
                 "sent_at": _iso(i.sent_at),
                 "answered_at": _iso(i.answered_at),
                 "expires_at": _iso(i.expires_at),
@@ -264,6 +284,8 @@ def export_customer(session: Session, external_id: str) -> tuple[int, dict[str, 
         "messages": [
             {
                 "kind": m.kind,
+                "channel": m.channel,
+                "recipient": m.recipient,
                 "subject": m.subject,
                 "status": m.status,
                 "created_at": _iso(m.created_at),

@@ -123,6 +123,37 @@ def _answered(wanted: ReportFilter, groups: Sequence[GroupBy]) -> sa.Select[Any]
     return sa.select(*keys, *_response_counts()).where(*wanted.responses()).group_by(*keys)
 
 
+def kept_invitations(
+    query: sa.Select[Any], wanted: ReportFilter, *, customer_joined: bool = False
+) -> sa.Select[Any]:
+    """`query` over the touchpoint invitations sent in the period that the filter keeps
+    (joining the customer for a segment unless `customer_joined`, the event for a branch)."""
+    query = query.where(Invitation.event_id.is_not(None), Invitation.sent_at.is_not(None))
+    if wanted.start is not None:
+        query = query.where(Invitation.sent_at >= wanted.start)
+    if wanted.end is not None:
+        query = query.where(Invitation.sent_at < wanted.end)
+    if wanted.touchpoint_id is not None:
+        query = query.where(Invitation.touchpoint_id == wanted.touchpoint_id)
+    if wanted.channel is not None:
+        query = query.where(Invitation.channel == wanted.channel)
+    facts = (
+        (Touchpoint.department_id, wanted.department_id),
+        (Touchpoint.journey_stage, wanted.journey_stage),
+    )
+    if chosen := [column == value for column, value in facts if value is not None]:
+        query = query.where(Invitation.touchpoint_id.in_(sa.select(Touchpoint.id).where(*chosen)))
+    if wanted.segment is not None:
+        if not customer_joined:
+            query = query.join(Customer, Customer.id == Invitation.customer_id)
+        query = query.where(Customer.segment == wanted.segment)
+    if wanted.branch is not None:
+        query = query.join(TouchpointEvent, TouchpointEvent.id == Invitation.event_id).where(
+            TouchpointEvent.attributes["branch"].as_string() == wanted.branch
+        )
+    return query
+
+
 def _sent_invitations(wanted: ReportFilter, groups: Sequence[GroupBy]) -> sa.Select[Any]:
     """(keys..., sent, answered) over the touchpoint invitations sent in the period.
 
@@ -133,41 +164,15 @@ def _sent_invitations(wanted: ReportFilter, groups: Sequence[GroupBy]) -> sa.Sel
     """
     own = {group: key for group in groups if (key := _invitation_key(group)) is not None}
     own_keys = [key.label(group.value) for group, key in own.items()]
-    counted = (
-        sa.select(
-            Invitation.touchpoint_id,
-            *own_keys,
-            sa.func.count().label("sent"),
-            sa.func.count()
-            .filter(Invitation.status == InvitationStatus.ANSWERED)
-            .label("answered"),
-        )
-        .where(Invitation.event_id.is_not(None), Invitation.sent_at.is_not(None))
-        .group_by(Invitation.touchpoint_id, *own_keys)
-    )
-    if wanted.start is not None:
-        counted = counted.where(Invitation.sent_at >= wanted.start)
-    if wanted.end is not None:
-        counted = counted.where(Invitation.sent_at < wanted.end)
-    if wanted.touchpoint_id is not None:
-        counted = counted.where(Invitation.touchpoint_id == wanted.touchpoint_id)
-    facts = (
-        (Touchpoint.department_id, wanted.department_id),
-        (Touchpoint.journey_stage, wanted.journey_stage),
-        (Touchpoint.channel, wanted.channel),
-    )
-    if chosen := [column == value for column, value in facts if value is not None]:
-        counted = counted.where(
-            Invitation.touchpoint_id.in_(sa.select(Touchpoint.id).where(*chosen))
-        )
-    if wanted.segment is not None or GroupBy.SEGMENT in own:
+    counted = sa.select(
+        Invitation.touchpoint_id,
+        *own_keys,
+        sa.func.count().label("sent"),
+        sa.func.count().filter(Invitation.status == InvitationStatus.ANSWERED).label("answered"),
+    ).group_by(Invitation.touchpoint_id, *own_keys)
+    if GroupBy.SEGMENT in own:
         counted = counted.join(Customer, Customer.id == Invitation.customer_id)
-    if wanted.segment is not None:
-        counted = counted.where(Customer.segment == wanted.segment)
-    if wanted.branch is not None:
-        counted = counted.join(TouchpointEvent, TouchpointEvent.id == Invitation.event_id).where(
-            TouchpointEvent.attributes["branch"].as_string() == wanted.branch
-        )
+    counted = kept_invitations(counted, wanted, customer_joined=GroupBy.SEGMENT in own)
     per_touchpoint = counted.subquery()
     keys = {
         GroupBy.TOUCHPOINT: Touchpoint.id,

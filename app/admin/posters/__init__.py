@@ -1,0 +1,1 @@
+"""Branch QR posters: a printable code per branch and touchpoint, for anonymous answers."""

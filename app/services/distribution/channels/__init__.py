@@ -1,0 +1,1 @@
+"""What each channel's invitation message says, composed for its medium."""

@@ -1,0 +1,1 @@
+"""Providers' servers faked on loopback, speaking their real request and callback formats."""
