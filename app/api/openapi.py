@@ -12,6 +12,7 @@ from app.api.schemas import (
     BatchResult,
     CaseBody,
     CaseList,
+    ChannelsBody,
     ClosedLoopBody,
     ErrorBody,
     EventPayload,
@@ -30,6 +31,7 @@ MODELS = (
     BatchResult,
     ClosedLoopBody,
     ScoresBody,
+    ChannelsBody,
     CaseBody,
     CaseList,
     ErrorBody,
@@ -203,6 +205,16 @@ def openapi_document() -> dict[str, Any]:
                     "parameters": _query(ScoresQuery),
                     "responses": {
                         "200": _json(ScoresBody, "One row per group"),
+                        **_errors(401, 403, 422),
+                    },
+                }
+            },
+            "/api/v1/metrics/channels": {
+                "get": {
+                    "summary": "Invitations, deliveries and response rate per channel",
+                    "parameters": _query(MetricsQuery),
+                    "responses": {
+                        "200": _json(ChannelsBody, "One row per channel used in the period"),
                         **_errors(401, 403, 422),
                     },
                 }

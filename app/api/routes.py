@@ -15,6 +15,8 @@ from app.api.openapi import openapi_document
 from app.api.schemas import (
     BatchPayload,
     BatchResult,
+    ChannelGroup,
+    ChannelsBody,
     ClosedLoopBody,
     EventPayload,
     EventResult,
@@ -30,6 +32,7 @@ from app.models import utcnow
 from app.services.distribution.contact_settings import contact_policy
 from app.services.distribution.events import event_status, ingest_events
 from app.services.distribution.invitations import Links, open_in_app
+from app.services.reports.channels import channel_reach
 from app.services.reports.filters import FilterRefused, ReportFilter, build_filter, scoped
 from app.services.reports.loop import closed_loop, closed_loop_fields
 from app.services.reports.scores import GroupBy, scores
@@ -165,6 +168,17 @@ def score_metrics() -> Any:
     rows = scores(db.session, wanted, GroupBy(query.group_by), min_sample=min_sample)
     groups = [ScoreGroup(**asdict(row)) for row in rows]
     return reply(ScoresBody(group_by=query.group_by, min_sample=min_sample, groups=groups))
+
+
+@bp.get("/metrics/channels")
+@require_scope("metrics:read", managers_too=True)
+def channel_metrics() -> Any:
+    """The dashboard's reach by channel: invitations, deliveries, responses."""
+    _query, wanted, error = _metrics_filter(MetricsQuery)
+    if wanted is None:
+        return error
+    rows = channel_reach(db.session, wanted)
+    return reply(ChannelsBody(channels=[ChannelGroup(**asdict(row)) for row in rows]))
 
 
 @bp.get("/openapi.json")

@@ -261,6 +261,22 @@ class ScoreGroup(BaseModel):
     response_rate: float | None
 
 
+class ChannelGroup(BaseModel):
+    """One channel's reach; None where the channel cannot have the figure (e-mail has no
+    delivery receipts; QR answers have no invitation)."""
+
+    channel: Literal["email", "sms", "wechat", "link", "qr"]
+    invitations: int | None
+    delivered: int | None
+    failed: int | None
+    responses: int
+    response_rate: float | None = Field(description="0-1, answered ÷ invitations sent")
+
+
+class ChannelsBody(BaseModel):
+    channels: list[ChannelGroup]
+
+
 class ScoresBody(BaseModel):
     group_by: str
     min_sample: int

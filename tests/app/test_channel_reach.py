@@ -7,8 +7,10 @@ import pytest
 
 from app.extensions import db
 from app.models import OutboxMessage, Response, utcnow
+from app.services.accounts.api_keys import create_api_key
 from app.services.reports.channels import channel_reach
 from app.services.reports.filters import ReportFilter
+from tests.app.openapi_check import assert_matches_openapi
 from tests.conftest import login
 from tests.factories import (
     PASSWORD,
@@ -144,3 +146,25 @@ def test_the_dashboard_shows_reach_by_channel(client, session, bank):
     assert "SMS" in rows[1] and '<td data-label="Delivered">2</td>' in rows[1]
     assert "25.0&nbsp;%" in rows[1]
     assert "QR code (anonymous)" in rows[3] and '<td data-label="Responses">2</td>' in rows[3]
+
+
+def test_the_api_gives_the_same_reach_by_channel(client, session, bank):
+    _key, secret = create_api_key(session, "bi", scopes=["metrics:read"])
+    session.commit()
+    first, last = (NOW - timedelta(days=7)).date(), NOW.date()
+    reply = client.get(
+        f"/api/v1/metrics/channels?start={first}&end={last}",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert_matches_openapi("/api/v1/metrics/channels", "GET", reply)
+    rows = {row["channel"]: row for row in reply.get_json()["channels"]}
+    assert (rows["sms"]["invitations"], rows["sms"]["delivered"], rows["sms"]["failed"]) == (
+        4,
+        2,
+        2,
+    )
+    assert (rows["email"]["delivered"], rows["qr"]["invitations"], rows["qr"]["responses"]) == (
+        None,
+        None,
+        2,
+    )
