@@ -14,6 +14,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.actions.routes import bp as actions_bp
 from app.admin.activity.labels import HELPERS as ACTIVITY_LABELS
 from app.admin.activity.routes import bp as admin_activity_bp
 from app.admin.api_keys.routes import bp as admin_api_keys_bp
@@ -32,6 +33,7 @@ from app.admin.departments.routes import bp as admin_departments_bp
 from app.admin.outbox import bp as admin_outbox_bp
 from app.admin.posters.routes import bp as admin_posters_bp
 from app.admin.routes import bp as admin_bp
+from app.admin.topics.routes import bp as admin_topics_bp
 from app.admin.touchpoints.routes import bp as admin_touchpoints_bp
 from app.admin.users.routes import bp as admin_users_bp
 from app.admin.webhooks.routes import bp as admin_webhooks_bp
@@ -152,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(actions_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(admin_outbox_bp)
     app.register_blueprint(admin_touchpoints_bp)
@@ -165,6 +168,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_users_bp)
     app.register_blueprint(admin_webhooks_bp)
     app.register_blueprint(admin_posters_bp)
+    app.register_blueprint(admin_topics_bp)
     app.register_blueprint(sms_hooks_bp)
     app.register_blueprint(wechat_hooks_bp)
     # The address `make run` prints: the first run until the bank is set up, then the inbox.

@@ -186,7 +186,7 @@ def migrate(url: str) -> None:
     subprocess.run(
         [str(harness.VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
         cwd=harness.ROOT,
-        env={**os.environ, "DATABASE_URL": url},
+        env={**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY},
         check=True,
         capture_output=True,
     )

@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "app.services.database": 3,
     "app.services": 4,
     "app.web": 5,
+    "app.actions": 6,
     "app.admin": 6,
     "app.api": 6,
     "app.auth": 6,

@@ -28,6 +28,7 @@ class ResponseFacts:
     segment: str = "mass"
     department_id: int = 0  # the touchpoint's owning department
     attributes: Mapping[str, Any] = field(default_factory=dict)
+    topics: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Rule:
     scores: Sequence[ScoreCondition] = ()  # any one of them
     polarity_below: float | None = None
     keywords: Sequence[str] = ()  # any one, zh-CN or en, case-insensitive
+    topics: Sequence[str] = ()  # topic codes (surveys.topics), any one found in the comment
     touchpoints: Sequence[str] = ()
     journey_stages: Sequence[str] = ()
     segments: Sequence[str] = ()
@@ -116,6 +118,11 @@ def _matches(rule: Rule, facts: ResponseFacts) -> list[str] | None:
         if not found:
             return None
         reasons.append("mentions " + ", ".join(found))
+    if rule.topics:
+        about = [code for code in rule.topics if code in facts.topics]
+        if not about:
+            return None
+        reasons.append("topic " + ", ".join(about))
     for label, allowed, value in (
         ("touchpoint", rule.touchpoints, facts.touchpoint),
         ("journey stage", rule.journey_stages, facts.journey_stage),

@@ -9,7 +9,8 @@ would (a property test holds them equal).
 A row holds each fact as `ResponseFacts` does, but for the event's attributes: those it holds
 as the JSON text of the object, as the database keeps them. A month's events share a few sets
 of attributes, so each attribute test judges each distinct text once instead of every row
-paying to parse its own.
+paying to parse its own. Likewise the comment's topics: their codes joined by commas (codes
+hold no comma), None when it has none, each distinct text judged once.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from workflows.routing_rules import SCORE_TESTS, Rule, ScoreCondition
 # The `ResponseFacts` fields a rule can look at, in the order a row holds the ones needed.
 FACTS = (
     "nps", "csat", "ces", "polarity", "comment", "touchpoint", "journey_stage", "segment",
-    "attributes",
+    "attributes", "topics",
 )  # fmt: skip
 METRICS = frozenset({"nps", "csat", "ces"})
 
@@ -45,6 +46,7 @@ def facts_needed(rules: Iterable[Rule]) -> tuple[str, ...]:
                 ("journey_stage", rule.journey_stages),
                 ("segment", rule.segments),
                 ("attributes", rule.attributes),
+                ("topics", rule.topics),
             )
             if given
         )
@@ -71,6 +73,8 @@ def rule_test(rule: Rule, facts: Sequence[str]) -> Test:
     if rule.polarity_below is not None:
         tests.append(_polarity_below(at["polarity"], rule.polarity_below))
     tests += [_attribute(at["attributes"], key, kept) for key, kept in rule.attributes.items()]
+    if rule.topics:
+        tests.append(_topics(at["topics"], rule.topics))
     if rule.keywords:
         tests.append(_keywords(at["comment"], rule.keywords))
 
@@ -139,6 +143,20 @@ def _attribute(index: int, key: str, allowed: Sequence[str]) -> Test:
         return verdict
 
     return holds
+
+
+def _topics(index: int, wanted: Sequence[str]) -> Test:
+    kept = frozenset(wanted)
+    judged: dict[str | None, bool] = {}  # the comment's codes, comma-joined -> any wanted
+
+    def about(row: Row) -> bool:
+        text = row[index]
+        verdict = judged.get(text)
+        if verdict is None:
+            verdict = judged[text] = bool(text) and not kept.isdisjoint(text.split(","))
+        return verdict
+
+    return about
 
 
 def _keywords(index: int, words: Sequence[str]) -> Test:

@@ -117,6 +117,10 @@ class RoutingRuleForm(Form):
         _l("Keywords in the comment"),
         description=_l("Any of them, in Chinese or English, separated by commas."),
     )
+    topics = checkboxes(
+        _l("Topics of the comment"),
+        description=_l("Any of them, as read in the comment; none ticked: any comment."),
+    )
     touchpoints = checkboxes(_l("Touchpoints"), description=_l("None ticked: every touchpoint."))
     journey_stages = checkboxes(
         _l("Journey stages"), stage_choices(), description=_l("None ticked: every stage.")
@@ -164,6 +168,7 @@ class RoutingRuleForm(Form):
         scores = ", ".join(f"{s['metric']}{s['op']}{s['value']}" for s in rule.scores)
         self.scores.data = scores
         self.keywords.data = ", ".join(rule.keywords)
+        self.topics.data = list(rule.topics)
         self.touchpoints.data = list(rule.touchpoints)
         self.journey_stages.data = list(rule.journey_stages)
         self.segments.data = list(rule.segments)
@@ -183,6 +188,7 @@ class RoutingRuleForm(Form):
             "scores": parse_scores(self.scores.data),
             "polarity_below": None if polarity is None else float(polarity),
             "keywords": split_list(self.keywords.data),
+            "topics": list(self.topics.data),
             "touchpoints": list(self.touchpoints.data),
             "journey_stages": list(self.journey_stages.data),
             "segments": list(self.segments.data),

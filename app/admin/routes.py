@@ -27,6 +27,7 @@ from app.services.cases.rule_settings import (
     RuleRefused,
     rule_options,
     rule_page,
+    rule_topics,
     save_rule,
     try_rules,
 )
@@ -58,12 +59,15 @@ def rule_list() -> Any:
             segment=args.get("segment", "mass"),
         )
     listed = touchpoints(db.session)
+    page = rule_page(db.session, search, args.get("page", 1, type=int))
+    named = [code for rule in page.items for code in rule.topics]
     return render_template(
         "admin/rules.html",
-        page=rule_page(db.session, search, args.get("page", 1, type=int)),
+        page=page,
         search=search,
         touchpoints=listed,
         touchpoint_names={t.code: local_name(t) for t in listed},
+        topic_names={t.code: local_name(t) for t in rule_topics(db.session, named)},
         department_names={d.id: local_name(d) for d in departments(db.session)},
         segments=SEGMENTS,
         tried=touchpoint is not None and score is not None,
@@ -80,6 +84,9 @@ def rule_edit(rule_id: int | None) -> Any:
     options = rule_options(db.session)
     form.touchpoints.choices = [
         SelectChoice(t.code, local_name(t)) for t in touchpoints(db.session)
+    ]
+    form.topics.choices = [
+        SelectChoice(t.code, local_name(t)) for t in rule_topics(db.session, rule.topics or [])
     ]
     form.journey_stages.choices = stage_choices(rule.journey_stages or [])
     form.department_id.choices = [

@@ -18,7 +18,6 @@ from app.web.reasons import reason_words
 from app.web.words import choices, word, yes_no
 from surveys.schema import Question, SurveyDefinition
 from surveys.sentiment import label_of
-from surveys.topics import assign_topics, default_taxonomy
 from workflows.case_transitions import IllegalTransition
 
 
@@ -186,13 +185,6 @@ def sentiment_words(polarity: float | None) -> str:
         return "–"
     score = f"{polarity:+.2f}".replace("-", "−")
     return _("%(label)s (%(score)s)", label=SENTIMENT[label_of(polarity)], score=score)
-
-
-def topic_names(comment: str | None, language: str) -> list[str]:
-    """The bank topics a comment is about, by their names in the reader's language."""
-    taxonomy = default_taxonomy()
-    names = {topic.code: topic.name(language) for topic in taxonomy}
-    return [names[match.code] for match in assign_topics(comment or "", taxonomy)]
 
 
 # Status moves offered as buttons, by what they do; resolving and cancelling have their own forms.

@@ -27,7 +27,6 @@ from app.cases.display import (
     refusal,
     status_steps,
     timeline,
-    topic_names,
 )
 from app.cases.forms import (
     AssignForm,
@@ -43,7 +42,12 @@ from app.cases.forms import (
 from app.extensions import db
 from app.models import Case, CaseStatus, utcnow
 from app.services.cases.business_calendar import business_calendar
-from app.services.cases.case_view import case_page, customer_history, timeline_names
+from app.services.cases.case_view import (
+    case_page,
+    comment_topics,
+    customer_history,
+    timeline_names,
+)
 from app.services.cases.departments import departments
 from app.services.cases.inbox import (
     InboxFilter,
@@ -161,6 +165,7 @@ def _show(case_id: int, sent: Mapping[str, Form] | None = None) -> str:
     language = current_language()
     definition = stored_definition(db.session, response.survey_code, response.survey_version)
     names = {tp.code: local_name(tp) for tp in touchpoints(db.session)}
+    topics = comment_topics(db.session, response.id)
     sent = sent or {}
     forms = {
         name: sent[name] if name in sent else kind(formdata=None)
@@ -172,8 +177,8 @@ def _show(case_id: int, sent: Mapping[str, Form] | None = None) -> str:
         "cases/detail.html",
         case=case,
         answers=answer_rows(definition, response.answers, language) if definition else [],
-        topics=topic_names(response.comment, language),
-        reason_names=names,
+        topics=topics,
+        reason_names={**names, **{f"topic:{t.topic.code}": local_name(t.topic) for t in topics}},
         history=customer_history(db.session, case, current_user),
         contact_visible=sees_contact_details(current_user, case),
         entries=timeline(case.events, timeline_names(db.session, case.events), names),

@@ -1,4 +1,5 @@
-"""The dashboard page, the responses behind its figures, the staff scorecard and exports.
+"""The dashboard page, the responses behind its figures, the staff scorecard, what comments are
+about (topics and the root causes of cases) and exports.
 
 Everyone signed in may open the dashboard; staff see their own department's slice whatever they
 ask for. The scorecard is for those who lead people: department heads (their department's) and
@@ -46,7 +47,9 @@ from app.services.reports.filters import (
     scoped,
 )
 from app.services.reports.overview import overview
+from app.services.reports.root_causes import root_causes
 from app.services.reports.scorecard import may_see_scorecard, staff_scorecard
+from app.services.reports.topics import RISING_MIN_COMMENTS, topic_names, topic_report
 from app.services.reports.voice import responses_page
 from app.web.local_time import in_viewer_zone, viewer_zone
 from app.web.locale import local_name
@@ -191,23 +194,48 @@ def scorecard() -> Any:
     return render_template("dashboard/scorecard.html", **_page(form, wanted), people=people)
 
 
+@bp.get("/topics")
+def topics() -> Any:
+    """What comments are about, which topics are rising, and the root causes of cases."""
+    form = _filter_form()
+    wanted = _wanted(form)
+    min_sample = current_app.config["DASHBOARD_MIN_SAMPLE"]
+    return render_template(
+        "dashboard/topics.html",
+        **_page(form, wanted),
+        report=topic_report(db.session, wanted, min_sample=min_sample),
+        causes=root_causes(db.session, wanted),
+        rising_min=RISING_MIN_COMMENTS,
+    )
+
+
 @bp.get("/responses")
 def responses() -> Any:
-    """The responses behind a figure: a keyword's comments, a touchpoint's detractors."""
-    g.kept_args = (*FilterForm.FIELDS, "keyword", "category", "page")
+    """The responses behind a figure: a keyword's or a topic's comments, a touchpoint's
+    detractors."""
+    g.kept_args = (*FilterForm.FIELDS, "keyword", "category", "topic", "page")
     form = _filter_form()
     wanted = _wanted(form)
     category = request.args.get("category") or None
     if category not in (None, "promoter", "passive", "detractor"):
         abort(400)
+    topic = None
+    if code := request.args.get("topic"):
+        known = {t.code: t for t in topic_names(db.session)}
+        if code not in known:
+            abort(400)
+        topic = known[code]
     page = responses_page(
         db.session,
         wanted,
         keyword=request.args.get("keyword", "").strip()[:60] or None,
         category=category,
+        topic=topic and topic.code,
         page=request.args.get("page", 1, type=int),
     )
-    return render_template("dashboard/responses.html", **_page(form, wanted), page=page)
+    return render_template(
+        "dashboard/responses.html", **_page(form, wanted), page=page, topic=topic
+    )
 
 
 @bp.get("/export/<kind>.<fmt>")

@@ -18,6 +18,14 @@ from app.models.channels import (
     ProviderToken,
 )
 from app.models.customer import Customer
+from app.models.insight import (
+    ActionNote,
+    ActionStatus,
+    AnalysisRun,
+    ImprovementAction,
+    ResponseTopic,
+    Topic,
+)
 from app.models.org import ApiKey, Department, PasswordReset, Role, User
 from app.models.outbox import (
     DeliveryStatus,
@@ -50,6 +58,9 @@ __all__ = [
     "OPEN_STATUSES",
     "ROOT_CAUSES",
     "SMS_PROVIDERS",
+    "ActionNote",
+    "ActionStatus",
+    "AnalysisRun",
     "Answer",
     "ApiKey",
     "AuditEntry",
@@ -67,6 +78,7 @@ __all__ = [
     "Customer",
     "DeliveryStatus",
     "Department",
+    "ImprovementAction",
     "Invitation",
     "InvitationStatus",
     "OutboxCursor",
@@ -76,12 +88,14 @@ __all__ = [
     "PosterAnswer",
     "ProviderToken",
     "Response",
+    "ResponseTopic",
     "Role",
     "RoutingRule",
     "RoutingStatus",
     "Survey",
     "SurveyLink",
     "Throttle",
+    "Topic",
     "Touchpoint",
     "TouchpointEvent",
     "User",

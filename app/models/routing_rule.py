@@ -26,6 +26,7 @@ class RoutingRule(IdMixin, CreatedMixin, Base):
     scores: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     polarity_below: Mapped[float | None]
     keywords: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    topics: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # Topic codes, any of
     touchpoints: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     journey_stages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     segments: Mapped[list[str]] = mapped_column(sa.JSON, default=list)

@@ -3,8 +3,8 @@
 The pure rules (workflows.contact_rules, invitation_plan, routing_rules) write their reasons
 as plain English parts joined by "; ", which the audit and the API keep as they are. Pages
 read them through here: each known part is matched and said again in the page's language,
-with touchpoint codes as names and segments and stages as words. A part nobody taught this
-module is shown as stored, so nothing is hidden.
+with touchpoint and topic codes as names, segments and stages as words. A part nobody taught
+this module is shown as stored, so nothing is hidden.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from collections.abc import Callable, Mapping
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.web.locale import current_language
 from app.web.words import word
+from surveys.topics import default_taxonomy
 
 Names = Mapping[str, str]
 ADDRESSES = {
@@ -28,6 +30,13 @@ Saying = Callable[[re.Match[str], Names], str]
 
 def _touchpoint(code: str, names: Names) -> str:
     return names.get(code, code.replace("_", " "))
+
+
+def _topic(code: str, names: Names) -> str:
+    """A topic by the name the page gave (as "topic:<code>"), else its shipped name."""
+    shipped = {topic.code: topic for topic in default_taxonomy()}.get(code)
+    fallback = shipped.name(current_language()) if shipped else code.replace("_", " ")
+    return names.get(f"topic:{code}", fallback)
 
 
 PARTS: list[tuple[re.Pattern[str], Saying]] = [
@@ -110,6 +119,12 @@ PARTS: list[tuple[re.Pattern[str], Saying]] = [
     ),
     (re.compile(r"mentions (.+)"), lambda m, names: _("mentions %(words)s", words=m[1])),
     (
+        re.compile(r"topic (.+)"),
+        lambda m, names: _(
+            "about %(topics)s", topics=_(", ").join(_topic(c, names) for c in m[1].split(", "))
+        ),
+    ),
+    (
         re.compile(r"touchpoint (\S+)"),
         lambda m, names: _("touchpoint: %(name)s", name=_touchpoint(m[1], names)),
     ),
@@ -134,7 +149,8 @@ def _part(text: str, names: Names) -> str:
 
 
 def reason_words(reason: str | None, names: Names | None = None) -> str:
-    """A stored reason in the page's language (`names`: touchpoint codes to their names)."""
+    """A stored reason in the page's language (`names`: touchpoint codes to their names, and
+    "topic:<code>" to a topic's name)."""
     if not reason:
         return "–"
     text = reason.removeprefix("deferred: ")

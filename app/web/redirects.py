@@ -24,7 +24,10 @@ def local_path(target: str | None) -> str | None:
         decoded.append(unquote(decoded[-1]))
     if any(DISGUISES.search(text) or text.startswith("//") for text in decoded):
         return None
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # a host that normalises into a URL's delimiters ("http://／")
+        return None
     if parts.scheme or parts.netloc or not parts.path.startswith("/"):
         return None
     return urlunsplit(("", "", parts.path, parts.query, ""))

@@ -56,6 +56,7 @@ from app.services.distribution.outbox import (
 from app.services.distribution.providers.sms import sms_sender
 from app.services.distribution.providers.wechat import wechat_sender
 from app.services.feedback.followup import close_unconfirmed
+from app.services.feedback.reanalysis import claim_run, read_batch, release_run
 from app.services.governance.privacy import anonymise_expired
 from app.services.reports.summary import send_weekly_summaries as weekly_summaries
 from workflows.contact_rules import Verdict
@@ -262,6 +263,28 @@ def fall_back_undelivered() -> dict[str, int]:
     return dict(moved)
 
 
+def reanalyse_comments() -> dict[str, int]:
+    """Stored comments are read again (sentiment, topics) after the taxonomy or the analyser
+    changed: a batch per transaction, for this tick's share of time, then the run is handed
+    back so whichever worker ticks next goes on from where this one stopped."""
+    budget = time.monotonic() + DRAIN_SHARE_OF_TICK * current_app.config["WORKFLOW_TICK_SECONDS"]
+    lease = timedelta(seconds=current_app.config["WORKFLOW_LEASE_SECONDS"])
+    read = 0
+    for run_id in _claim(claim_run):
+        while True:
+            count = read_batch(db.session, run_id, now=utcnow(), lease=lease)
+            if count is None:  # a newer run replaced it, or another worker moved it on
+                db.session.rollback()
+                break
+            read += count
+            if not count or time.monotonic() >= budget:
+                release_run(db.session, run_id)
+                db.session.commit()
+                break
+            db.session.commit()
+    return {"comments_read_again": read}
+
+
 def anonymise_old_responses() -> dict[str, int]:
     """Retention: responses older than RETENTION_MONTHS lose their words and their customer.
 
@@ -291,6 +314,7 @@ JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "fall_back_undelivered": fall_back_undelivered,
     "deliver_webhooks": deliver_webhooks,
     "anonymise_old_responses": anonymise_old_responses,
+    "reanalyse_comments": reanalyse_comments,
 }
 
 

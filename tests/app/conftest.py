@@ -133,5 +133,6 @@ def url_for_rule(rule, world, case_id):
         "year": 2027,
         "day_id": 1,
         "poster_id": 1,
+        "action_id": 1,
     }
     return rule.build({name: values[name] for name in rule.arguments})[1]

@@ -17,7 +17,6 @@ from app.cases.display import (
     sentiment_words,
     status_steps,
     timeline,
-    topic_names,
 )
 from app.models import Case, CaseEvent, utcnow
 from app.services.cases.case_view import TimelineNames, timeline_names
@@ -125,15 +124,11 @@ def test_the_consent_never_comes_first(app, session, coded_case):
     assert rows[-1][0].startswith("May we contact you") and rows[0][1] == "2 / 10"
 
 
-def test_sentiment_and_topics_are_words(app):
+def test_sentiment_is_words(app):
     assert sentiment_words(-0.62) == "negative (−0.62)"
     assert sentiment_words(0.03) == "neutral (+0.03)"
     with force_locale("zh_CN"):
         assert sentiment_words(0.5) == "正面（+0.50）"
-    comment = "The fee was far too high and I waited an hour"
-    assert topic_names(comment, "en") == ["Fees and charges", "Waiting time"]
-    assert topic_names("排队等了一个小时，手续费也太高", "zh-CN")[:2] == ["费用与收费", "等候时间"]
-    assert topic_names("", "en") == []
 
 
 def test_the_next_step_is_the_one_primary_action(app, session, detractor_case):

@@ -14,6 +14,7 @@ from app.models import (
     Invitation,
     OutboxMessage,
     Response,
+    ResponseTopic,
     TouchpointEvent,
     utcnow,
 )
@@ -65,7 +66,7 @@ def test_months_before_counts_calendar_months():
 
 
 def test_retention_anonymises_old_responses_and_keeps_their_scores(app, session, detractor_case):
-    old, recent = detractor_case(), detractor_case()
+    old, recent = detractor_case(comment="The annual fee was charged twice"), detractor_case()
     add_note(session, old, None, f"Called {NAME}", now=utcnow())
     old.response.submitted_at = utcnow() - timedelta(days=30 * 25)
     session.commit()
@@ -82,6 +83,12 @@ def test_retention_anonymises_old_responses_and_keeps_their_scores(app, session,
     assert set(answers) == {"nps", "consent"}  # the free-text comment is gone
     notes = session.scalars(sa.select(CaseEvent.note).where(CaseEvent.case_id == old.id))
     assert set(notes) == {""}
+    topics = session.execute(
+        sa.select(ResponseTopic.topic, ResponseTopic.evidence).where(
+            ResponseTopic.response_id == response.id
+        )
+    ).all()
+    assert topics == [("fees", [])]  # still counted, without the customer's words
     assert session.get(Response, recent.response_id).comment != ""
     assert run_job("anonymise_old_responses") == {"responses_anonymised": 0}
 

@@ -46,6 +46,7 @@ def test_known_disguises_are_refused_and_plain_paths_kept():
         "////evil.example/phish", "//evil.example", "/\\evil.example", "\\\\evil.example",
         "/%2F/evil.example", "/%252F%252Fevil.example", "%2F%2Fevil.example", "/\t/evil.example",
         "https://evil.example/", "javascript:alert(1)", " //evil.example", "http:/evil.example",
+        "http://／", "http://evil．example／x",
     ]  # fmt: skip
     assert [t for t in hostile if local_path(t) is not None] == []
     assert local_path("/cases/12?view=mine#top") == "/cases/12?view=mine"

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from app.models import OutboxMessage
 from app.services.reports.summary import last_week, send_weekly_summaries
-from tests.app.dashboard_bank import build_bank
+from tests.app.dashboard_bank import at, build_bank
+from tests.app.test_dashboard_topics import comment
 from tests.factories import UserFactory
 
 # Wednesday of the week after the hand-computed bank's second week
@@ -42,3 +43,17 @@ def test_managers_and_heads_get_their_figures_once(app, session):
     assert "Cases opened: 2" not in mails[head.email].body_text
     assert "Cases opened: 1 (previous week: 2)" in mails[head.email].body_text  # c4; c2, c3
     assert "start=2026-03-09&amp;end=2026-03-15" in mails[head.email].body_html
+
+
+def test_the_summary_names_the_topics_rising_against_the_week_before(app, session):
+    bank = build_bank(session)
+    manager = UserFactory(role="cx_manager", department=None, created_at=LONG_AGO)
+    for day in (10, 11, 12, 13, 14):  # the week of 03-09: five comments about fees
+        comment(session, bank.branch, at(day), 4, "The fee again", ["fees"])
+    session.commit()
+    send_weekly_summaries(session, now=NOW, base_url="http://localhost", min_sample=3)
+    text = session.scalars(
+        sa.select(OutboxMessage.body_text).where(OutboxMessage.recipient == manager.email)
+    ).one()
+    assert "Topics rising against the week before:" in text
+    assert "- Fees and charges · +" in text and "5 comments, 0 the week before" in text

@@ -39,6 +39,11 @@ def facts(**overrides):
             {"attributes": {"branch": "Harbour"}},
             {},
         ),
+        (
+            Rule("topic", topics=("fraud_security", "fees")),
+            {"topics": frozenset({"fees", "staff_attitude"})},
+            {"topics": frozenset({"staff_attitude"})},
+        ),
     ],
 )
 def test_each_condition_matches_and_refuses(rule, matching, not_matching):
@@ -58,6 +63,18 @@ def test_every_condition_of_a_rule_must_hold_and_the_reason_says_which():
     decision = route(facts(segment="vip", polarity=-0.4), [rule])
     assert decision.reason == "NPS 3 ≤ 6; sentiment -0.40 < +0.00; mentions wait; segment vip"
     assert route(facts(segment="mass", polarity=-0.4), [rule]) is None
+
+
+def test_a_topic_rule_sends_the_comment_about_it_and_says_which_topic_matched():
+    rules = [
+        Rule("fraud", topics=("fraud_security",), department_id=9, priority="P1"),
+        Rule("detractor", scores=(DETRACTOR,), priority="P2"),
+    ]
+    about_fraud = facts(topics=frozenset({"waiting_time", "fraud_security"}))
+    decision = route(about_fraud, rules)
+    assert (decision.rule, decision.department_id, decision.priority) == ("fraud", 9, "P1")
+    assert decision.reason == "topic fraud_security"
+    assert route(facts(), rules).rule == "detractor"  # no topics found: the next rule
 
 
 def test_the_first_matching_rule_wins():

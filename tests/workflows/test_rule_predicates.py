@@ -12,6 +12,7 @@ from workflows.rule_predicates import any_rule_test, facts_needed, rule_test
 # Few values each, so rules and responses meet often: equal, just above and just below.
 WORDS = ["fraud", "FRAUD", "退款", "Refund", "ß", "ss"]
 NAMES = ["a", "b", "c"]
+TOPICS = ["fees", "fraud_security", "waiting_time"]
 conditions = st.builds(
     ScoreCondition,
     metric=st.sampled_from(["nps", "csat", "ces"]),
@@ -34,6 +35,7 @@ rules = st.builds(
         ),
         max_size=2,
     ),
+    topics=st.lists(st.sampled_from(TOPICS), max_size=2).map(tuple),
 )
 scores = st.none() | st.integers(0, 10)
 responses = st.builds(
@@ -51,15 +53,18 @@ responses = st.builds(
         st.sampled_from(["Central", "North", 1, None, True]),
         max_size=2,
     ),
+    topics=st.frozensets(st.sampled_from(TOPICS), max_size=2),
 )
 
 
 def row(facts, names):
-    """The facts named, the attributes as the JSON text the database keeps."""
-    return tuple(
-        json.dumps(facts.attributes) if name == "attributes" else getattr(facts, name)
-        for name in names
-    )
+    """The facts named, the attributes as the JSON text the database keeps, the topics as the
+    trial reads them (codes joined by commas, None for none)."""
+    shown = {
+        "attributes": json.dumps(facts.attributes),
+        "topics": ",".join(sorted(facts.topics)) or None,
+    }
+    return tuple(shown[name] if name in shown else getattr(facts, name) for name in names)
 
 
 @settings(max_examples=600)

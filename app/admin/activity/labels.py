@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.actions.forms import STATUS_NAMES as ACTION_STATUS_NAMES
 from app.admin.api_keys.forms import SCOPE_LABELS
 from app.admin.calendar.forms import KIND_NAMES, weekday_names
 from app.admin.channels.forms import SMS_PROVIDERS
@@ -39,11 +40,14 @@ KINDS = {
     "bank": _l("The bank"),
     "channel_settings": _l("Channels"),
     "poster": _l("QR poster"),
+    "topic": _l("Topic"),
+    "action": _l("Improvement action"),
 }
 # What an entry's subject names when it is not a kind of its own.
 PLACES = {
     "dashboard": _l("Dashboard"),
     "cases": _l("Cases"),
+    "topics": _l("Topics"),
     "calendar:hours": _l("Business hours"),
 }
 ACTORS = {
@@ -79,6 +83,7 @@ DONE = {
     "assigned": _l("assigned"),
     "waiting": _l("clock stopped"),
     "resumed": _l("clock runs again"),
+    "reanalyse": _l("comments read again"),
 }
 FIELDS = {
     "name": _l("Name"),
@@ -169,6 +174,15 @@ FIELDS = {
     "token": _l("Code in the QR"),
     "touchpoint_id": _l("Touchpoint"),
     "retired_at": _l("Retired at"),
+    "keywords_en": _l("English keywords"),
+    "keywords_zh": _l("Chinese keywords"),
+    "exclude": _l("Phrases that do not count"),
+    "title": _l("What will change"),
+    "topic": _l("Topic"),
+    "due_on": _l("Due on"),
+    "expected_effect": _l("Expected effect"),
+    "live_on": _l("Went live on"),
+    "action_status": _l("Status"),
 }
 SMS_PROVIDER_NAMES = {choice.value: choice.label for choice in SMS_PROVIDERS}
 SOURCES = {
@@ -280,6 +294,9 @@ def _sayings(names: Mapping[str, str]) -> dict[str, Callable[[Any], str]]:
         "sms_provider": lambda code: str(SMS_PROVIDER_NAMES.get(code, code)),
         "survey_code": _named("survey", names),
         "source": lambda code: str(SOURCES.get(code, code)),
+        "action_status": lambda moved: " → ".join(
+            str(ACTION_STATUS_NAMES.get(code, code)) for code in moved
+        ),
         **{name: _time for name in TIMES},
     }
 

@@ -18,6 +18,7 @@ from app.models import (
     Department,
     RoutingRule,
     Survey,
+    Topic,
     Touchpoint,
     User,
     WebhookEndpoint,
@@ -57,6 +58,8 @@ def names_for(session: Session, entries: list[AuditEntry]) -> dict[str, str]:
         names[f"touchpoint:{touchpoint.code}"] = names[f"touchpoint_id:{touchpoint.id}"] = (
             local_name(touchpoint)
         )
+    for topic in session.scalars(sa.select(Topic)):
+        names[f"topic:{topic.code}"] = local_name(topic)
     for code, title in survey_titles(session).items():
         names[f"survey:{code}"] = title
     rules = _ids(entries, "rule")

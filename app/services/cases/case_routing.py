@@ -25,6 +25,7 @@ from app.services.cases.lifecycle import record_event
 from app.services.database.claims import DEFAULT_LEASE, claim_due
 from app.services.feedback.followup import apply_followup
 from app.services.feedback.responses import FOLLOWUP_SURVEY
+from app.services.feedback.topic_analysis import analyse_topics
 from surveys.sentiment import analyse
 from workflows.routing_rules import DEFAULT_RULES, ResponseFacts, Rule, ScoreCondition, route
 from workflows.sla import BusinessCalendar, deadlines
@@ -57,6 +58,7 @@ def route_response(
         # Here, in the worker, not in the web request: SnowNLP takes seconds to import.
         sentiment = analyse(response.comment)
         response.polarity, response.comment_language = sentiment.polarity, sentiment.language
+    found = analyse_topics(session, response) if response.comment else []
     if response.survey_code == FOLLOWUP_SURVEY:
         apply_followup(session, response, now=now)
         return None
@@ -65,7 +67,7 @@ def route_response(
     attributes = (
         event.attributes if event else {"branch": response.branch} if response.branch else {}
     )
-    facts = facts_of(response, attributes)
+    facts = facts_of(response, attributes, frozenset(match.code for match in found))
     rules = active_rules(session)
     decision = route(facts, [rule for _, rule in rules])
     if decision is None:
@@ -110,6 +112,7 @@ def _rule(row: RoutingRule) -> Rule:
         scores=tuple(ScoreCondition(**score) for score in row.scores),
         polarity_below=row.polarity_below,
         keywords=tuple(row.keywords),
+        topics=tuple(row.topics),
         touchpoints=tuple(row.touchpoints),
         journey_stages=tuple(row.journey_stages),
         segments=tuple(row.segments),
@@ -124,7 +127,9 @@ def _rule(row: RoutingRule) -> Rule:
     )
 
 
-def facts_of(response: Response, attributes: dict[str, object]) -> ResponseFacts:
+def facts_of(
+    response: Response, attributes: dict[str, object], topics: frozenset[str] = frozenset()
+) -> ResponseFacts:
     return ResponseFacts(
         nps=response.nps,
         csat=response.csat,
@@ -136,6 +141,7 @@ def facts_of(response: Response, attributes: dict[str, object]) -> ResponseFacts
         segment=response.segment,
         department_id=response.department_id,
         attributes=attributes,
+        topics=topics,
     )
 
 

@@ -1,5 +1,5 @@
-"""What the case page reads besides the case: the customer's history as far as the viewer may
-see it, and the people and departments its timeline names."""
+"""What the case page reads besides the case: the topics of the comment, the customer's history
+as far as the viewer may see it, and the people and departments its timeline names."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.models import Case, CaseEvent, Department, Response, User
+from app.models import Case, CaseEvent, Department, Response, ResponseTopic, Topic, User
 from app.services.cases.inbox import visible_cases
 
 
@@ -26,6 +26,26 @@ def case_page(session: Session, user: User, case_id: int) -> Case | None:
             selectinload(Case.events).joinedload(CaseEvent.actor),
         )
     )
+
+
+@dataclass(frozen=True)
+class CommentTopic:
+    """A topic found in the comment, with the words that gave it away."""
+
+    topic: Topic
+    evidence: list[str]
+
+
+def comment_topics(session: Session, response_id: int) -> list[CommentTopic]:
+    """The topics stored for a response when it was read (the ones routing judged), in the
+    taxonomy's order: staff see why a topic rule took the case, and what the customer raised."""
+    rows = session.execute(
+        sa.select(Topic, ResponseTopic.evidence)
+        .join(ResponseTopic, ResponseTopic.topic == Topic.code)
+        .where(ResponseTopic.response_id == response_id)
+        .order_by(Topic.position, Topic.id)
+    ).all()
+    return [CommentTopic(topic, list(evidence)) for topic, evidence in rows]
 
 
 @dataclass(frozen=True)

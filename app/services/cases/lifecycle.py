@@ -64,8 +64,10 @@ def transition_case(
     now: datetime,
     version: int | None = None,
     calendar: BusinessCalendar | None = None,
+    data: dict[str, Any] | None = None,
 ) -> None:
-    """Move a case along its lifecycle, or raise IllegalTransition with a readable message.
+    """Move a case along its lifecycle, or raise IllegalTransition with a readable message;
+    `data` goes on the timeline entry (a resolution's root cause).
 
     A case waiting on the customer stops waiting first, which needs the calendar to count the
     paused business time; without one the move is refused rather than miscounted.
@@ -91,7 +93,7 @@ def transition_case(
         case.reopen_count += 1
         case.resolved_at = None
         case.closed_at = None
-    record_event(session, case, actor, "status", from_status, to_status, note, now)
+    record_event(session, case, actor, "status", from_status, to_status, note, now, data)
 
 
 def resolve_case(
@@ -118,6 +120,8 @@ def resolve_case(
         now=now,
         version=version,
         calendar=calendar,
+        # Kept on the timeline too: a reopened case's next resolution may name another cause.
+        data={"root_cause": root_cause},
     )
     case.root_cause, case.resolution_summary = root_cause, summary
     _schedule_followup(session, case, now=now, days=followup_days)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,13 +13,16 @@ from app.models import (
     Department,
     Role,
     RoutingRule,
+    Topic,
     Touchpoint,
     User,
 )
 from app.services.cases.case_routing import active_rules
 from app.services.database.paging import Page, page_of
+from app.services.feedback.topic_analysis import taxonomy, topic_rows
 from app.services.governance.edits import apply_edit
 from surveys.sentiment import analyse
+from surveys.topics import assign_topics
 from workflows.routing_rules import ResponseFacts, Rule, first_match
 
 
@@ -36,7 +40,8 @@ def rule_page(session: Session, search: str, number: int) -> Page[RoutingRule]:
 
 RULE_FIELDS = frozenset(
     {
-        "name", "position", "active", "scores", "polarity_below", "keywords", "touchpoints",
+        "name", "position", "active", "scores", "polarity_below", "keywords", "topics",
+        "touchpoints",
         "journey_stages", "segments", "attributes", "opens_case", "department_id", "priority",
         "first_contact_hours", "resolve_hours", "assignee_id", "round_robin",
     }
@@ -78,6 +83,12 @@ def rule_options(session: Session) -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def rule_topics(session: Session, kept: Sequence[str] = ()) -> list[Topic]:
+    """The topics a rule may name, in the taxonomy's order: the active ones, and those in `kept`
+    (a rule's own, so a topic deactivated since is shown, and stays, when the rule is saved)."""
+    return [row for row in topic_rows(session) if row.active or row.code in kept]
+
+
 def try_rules(
     session: Session, *, touchpoint: Touchpoint, score: tuple[str, int], comment: str, segment: str
 ) -> tuple[Rule, str, float] | None:
@@ -87,6 +98,7 @@ def try_rules(
     facts = ResponseFacts(
         comment=comment,
         polarity=polarity,
+        topics=frozenset(match.code for match in assign_topics(comment, taxonomy(session))),
         touchpoint=touchpoint.code,
         journey_stage=touchpoint.journey_stage,
         segment=segment,

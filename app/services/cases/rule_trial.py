@@ -11,7 +11,8 @@ connection (no ORM objects), streamed in batches (a server-side cursor on Postgr
 first, so the first ten matched are the examples; each rule is tested by
 `workflows.rule_predicates` (the answers of `first_match` without its reasons text, the event
 attributes judged once per distinct JSON text); a row then costs a counter step. Names are read
-only for the departments and the ten examples shown.
+only for the departments and the ten examples shown. A rule on topics reads the topics stored
+for each response when it was routed (or last read again), as routing judged them.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from app.models import (
     Department,
     Invitation,
     Response,
+    ResponseTopic,
     RoutingRule,
     RoutingStatus,
     Touchpoint,
@@ -60,6 +62,11 @@ FACT_COLUMNS: dict[str, Any] = {
     # As JSON text (see workflows.rule_predicates); a response without an event (anonymous, or
     # its event erased) has no attributes.
     "attributes": sa.func.coalesce(sa.cast(TouchpointEvent.attributes, sa.Text), "{}"),
+    # The topics stored when the response was read, their codes joined by commas (None: none).
+    "topics": sa.select(sa.func.aggregate_strings(ResponseTopic.topic, ","))
+    .where(ResponseTopic.response_id == Response.id)
+    .correlate(Response)
+    .scalar_subquery(),
 }
 
 
@@ -153,6 +160,7 @@ def draft_rule(values: Mapping[str, Any]) -> Rule:
         scores=tuple(ScoreCondition(**score) for score in values["scores"]),
         polarity_below=values["polarity_below"],
         keywords=tuple(values["keywords"]),
+        topics=tuple(values.get("topics", ())),  # drafts written before topics have none
         touchpoints=tuple(values["touchpoints"]),
         journey_stages=tuple(values["journey_stages"]),
         segments=tuple(values["segments"]),

@@ -25,6 +25,7 @@ from app.models import (
     InvitationStatus,
     OutboxMessage,
     Response,
+    ResponseTopic,
     TouchpointEvent,
 )
 from app.services.feedback.survey_versions import stored_definition
@@ -68,6 +69,13 @@ def anonymise_responses(session: Session, response_ids: list[int], *, now: datet
         sa.update(Response)
         .where(Response.id.in_(response_ids))
         .values(comment="", customer_id=None, invitation_id=None, anonymised_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    # The topics stay counted; the words that gave them away were the customer's.
+    session.execute(
+        sa.update(ResponseTopic)
+        .where(ResponseTopic.response_id.in_(response_ids))
+        .values(evidence=[])
         .execution_options(synchronize_session=False)
     )
     cases = sa.select(Case.id).where(Case.response_id.in_(response_ids)).scalar_subquery()

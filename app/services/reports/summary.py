@@ -1,8 +1,10 @@
 """The weekly summary e-mail: last week's closed loop and scores, to whoever answers for them.
 
-CX managers get the whole bank, department heads their department. Each e-mail is queued once
-per recipient and ISO week (the outbox's unique key), so the job can run on every tick: when the
-week's e-mails are queued it costs two small queries.
+CX managers get the whole bank, department heads their department, with the improvement
+actions (the bank's, or their department's) due in the next seven days or overdue, and the
+topics rising fastest against the week before. Each e-mail
+is queued once per recipient and ISO week (the outbox's unique key), so the job can run on every
+tick: when the week's e-mails are queued it costs two small queries.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.models import OutboxMessage, Role, User
+from app.services.cases.improvement import bank_today, due_actions
 from app.services.distribution.letters import write_letter
 from app.services.distribution.outbox import enqueue_once
 from app.services.reports.filters import ReportFilter, day_start
 from app.services.reports.loop import closed_loop
 from app.services.reports.scores import GroupBy, overall, scores
+from app.services.reports.topics import topic_report
 
 KIND = "weekly_summary"
 
@@ -83,6 +87,11 @@ def _queue(
         "previous_loop": closed_loop(session, previous, now=now),
         "scores": overall(rows, min_sample=min_sample),
         "touchpoints": rows,
+        "actions": due_actions(
+            session, today=bank_today(session, now), department_id=wanted.department_id
+        ),
+        "rising": topic_report(session, wanted, min_sample=min_sample).rising,
+        "today": bank_today(session, now),
         "link": f"{base_url}/dashboard?start={wanted.start:%Y-%m-%d}"
         f"&end={wanted.end - timedelta(days=1):%Y-%m-%d}",
     }

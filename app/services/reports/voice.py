@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Response, Touchpoint
+from app.models import Response, ResponseTopic, Touchpoint
 from app.services.reports.filters import ReportFilter
 from surveys.keywords import top_keywords
 from surveys.sentiment import NEAR_ZERO
@@ -96,12 +96,16 @@ def responses_page(
     *,
     keyword: str | None = None,
     category: str | None = None,
+    topic: str | None = None,
     page: int = 1,
 ) -> ResponsePage:
-    """The responses behind a figure, newest first: where a keyword click leads."""
+    """The responses behind a figure, newest first: where a keyword or topic click leads."""
     conditions = wanted.responses()
     if keyword:
         conditions.append(Response.comment.icontains(keyword, autoescape=True))
+    if topic:
+        found = sa.select(ResponseTopic.response_id).where(ResponseTopic.topic == topic)
+        conditions.append(Response.id.in_(found))
     if category:
         conditions.append(Response.nps_category == category)
     total = session.scalar(sa.select(sa.func.count()).select_from(Response).where(*conditions))

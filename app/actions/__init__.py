@@ -1,0 +1,1 @@
+"""Improvement actions: the outer loop's pages (app/services/cases/improvement.py)."""
