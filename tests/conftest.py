@@ -116,6 +116,21 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     drop_run_databases(current=False)
 
 
+# The longest modules, started first: `make test` hands whole modules to two processes
+# (pytest-xdist, --dist loadfile), and one of these begun last kept one process busy for
+# minutes after the other had finished.
+SLOW_FIRST = (
+    "tests/reliability/",
+    "tests/app/test_fuzz_routes.py",
+    "tests/app/test_demo_bank.py",
+    "tests/e2e/",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     drop_run_databases(current=True)
 
