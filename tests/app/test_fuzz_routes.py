@@ -23,7 +23,7 @@ from tests.app.conftest import rules, url_for_rule
 from tests.conftest import FreshContextClient, csrf_token, login
 from tests.factories import PASSWORD
 
-EXAMPLES_PER_ROUTE = 2
+EXAMPLES_PER_ROUTE = 1
 ROLES = ["visitor", "staff", "manager", "admin"]
 # A valid token for these would end the fuzzing session or need a real reset link.
 NOT_WITH_A_VALID_TOKEN = {"auth.logout"}
