@@ -215,15 +215,14 @@ def deliver_webhooks() -> dict[str, int]:
     return {f"webhooks_{key}": value for key, value in asdict(report).items()}
 
 
-def _deliver(channel: str, sender: Callable[[], Sender], label: str) -> dict[str, int]:
-    """The channel's queued messages, each through a sender made for it, with retries; the
+def _deliver(channel: str, send: Sender, label: str) -> dict[str, int]:
+    """The channel's queued messages through `send`, made once for the run, with retries; the
     counts named `<label>_sent`, `_retried` and `_failed`."""
     report = DeliveryReport()
     first_retry = timedelta(seconds=current_app.config["OUTBOX_FIRST_RETRY_SECONDS"])
     for message_id in _drain(functools.partial(claim_deliverable, channel=channel)):
-        deliver_one(
-            db.session, message_id, sender(), now=utcnow(), report=report, first_retry=first_retry
-        )
+        deliver_one(db.session, message_id, send, now=utcnow(), report=report,
+                    first_retry=first_retry)  # fmt: skip
         db.session.commit()
     return {f"{label}_{key}": value for key, value in asdict(report).items()}
 
@@ -233,24 +232,24 @@ def deliver_outbox() -> dict[str, int]:
     if not mail_configured():
         return {"held_without_mail_server": 1}
     with SmtpSession() as smtp:
-        return _deliver(EMAIL, lambda: smtp.send, "emails")
+        return _deliver(EMAIL, smtp.send, "emails")
 
 
 def deliver_sms() -> dict[str, int]:
     """Queued SMS go to the bank's SMS platform or Tencent Cloud; without one set up they
     wait, and their invitations fall back to the next channel after the receipt wait."""
-    config = current_app.config
-    if not sms_ready(channel_settings(db.session), config):
+    config, settings = current_app.config, channel_settings(db.session)
+    if not sms_ready(settings, config):
         return {}
-    return _deliver(SMS, lambda: sms_sender(channel_settings(db.session), config), "sms")
+    return _deliver(SMS, sms_sender(settings, config), "sms")
 
 
 def deliver_wechat() -> dict[str, int]:
     """Queued WeChat template messages go to the bank's official account's followers."""
-    config = current_app.config
-    if not wechat_ready(channel_settings(db.session), config):
+    config, settings = current_app.config, channel_settings(db.session)
+    if not wechat_ready(settings, config):
         return {}
-    return _deliver(WECHAT, lambda: wechat_sender(db.session, channel_settings(db.session), config))
+    return _deliver(WECHAT, wechat_sender(db.session, settings, config), "wechat")
 
 
 def fall_back_undelivered() -> dict[str, int]:

@@ -15,6 +15,7 @@ from app.services.distribution.outbox import (
     enqueue_message,
 )
 from app.services.distribution.providers.wechat import wechat_sender
+from app.worker.jobs import deliver_wechat
 from tests.conftest import free_port
 from tests.factories import InvitationFactory
 from tests.fakes.wechat_api import (
@@ -190,3 +191,10 @@ def test_wrong_app_credentials_keep_the_message_waiting_with_wechats_reason(app,
     assert deliver(app, session).retried == 1
     error = reload(session, message_id).last_error
     assert "40125" in error and "not-the-secret" not in error
+
+
+def test_the_workers_job_delivers_with_the_saved_settings(app, session, fake):
+    session.add(ChannelSettings(id=1, wechat_app_id=APP_ID, wechat_template_id=TEMPLATE_ID))
+    message_id = queue(session)
+    assert deliver_wechat() == {"wechat_sent": 1, "wechat_retried": 0, "wechat_failed": 0}
+    assert reload(session, message_id).status == "sent" and len(fake.sent) == 1
